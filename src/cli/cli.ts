@@ -1,0 +1,66 @@
+/**
+ * The `etcdlab` command: a table of subcommands, each in `commands/<name>.ts`.
+ *
+ * Exit codes, shared by every subcommand: 0 success, 1 a check failed (a violation, an unmet
+ * expectation, a non-linearizable history), 2 bad input (an unknown flag, a missing or malformed
+ * file), 3 unknown (a checker ran out of budget). Bad input is one line on stderr, never a trace.
+ */
+import { closest, UsageError } from "./args.js";
+import type { CommandIo } from "./io.js";
+import { InputError } from "../sim/errors.js";
+import { PACKAGE_VERSION } from "../version.js";
+
+export interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  run(argv: readonly string[], io: CommandIo): Promise<number>;
+}
+
+type CommandLoader = () => Promise<Command>;
+
+const COMMANDS: ReadonlyArray<readonly [string, CommandLoader]> = [
+  ["run", async () => (await import("./commands/run.js")).command],
+];
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_UNKNOWN = 3;
+
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+      io.write(await usage());
+      return EXIT_OK;
+    }
+    if (name === "version" || name === "--version") {
+      io.write(`etcdlab ${PACKAGE_VERSION}\n`);
+      return EXIT_OK;
+    }
+    const loader = COMMANDS.find(([commandName]) => commandName === name)?.[1];
+    if (loader === undefined) {
+      const hint = closest(name, COMMANDS.map(([commandName]) => commandName));
+      throw new UsageError(`unknown command '${name}'${hint ? `: did you mean '${hint}'?` : ""} (see 'etcdlab help')`);
+    }
+    const command = await loader();
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) {
+      io.error(`etcdlab: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw error;
+  }
+}
+
+async function usage(): Promise<string> {
+  const lines = [`etcdlab ${PACKAGE_VERSION}: a deterministic laboratory for etcd`, "", "Usage:"];
+  for (const [, loader] of COMMANDS) {
+    const command = await loader();
+    lines.push(`  etcdlab ${command.usage}`, `      ${command.summary}`);
+  }
+  lines.push("  etcdlab version", "      print the version", "");
+  return lines.join("\n");
+}

@@ -1,0 +1,29 @@
+/** Where the files shipped with the package live (scenarios/, lessons/), wherever it is installed. */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root: two levels above this module, in both `src/cli` and `dist/cli`. */
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export const SCENARIOS_DIR = join(PACKAGE_ROOT, "scenarios");
+
+/**
+ * A scenario argument is a path to a YAML file, or the bare name of a shipped scenario
+ * (`first-election` for `scenarios/first-election.yaml`).
+ */
+export function resolveScenarioPath(argument: string, cwd: string): string {
+  const direct = join(cwd, argument);
+  if (argument.includes("/") || argument.endsWith(".yaml") || argument.endsWith(".yml") || existsSync(direct)) {
+    return argument.startsWith("/") ? argument : direct;
+  }
+  return join(SCENARIOS_DIR, `${argument}.yaml`);
+}
+
+/** How a scenario path is shown in messages: relative to the working directory, or to the package. */
+export function displayPath(path: string, cwd: string): string {
+  const fromCwd = relative(cwd, path);
+  if (!fromCwd.startsWith("..") && !isAbsolute(fromCwd)) return fromCwd;
+  const fromPackage = relative(PACKAGE_ROOT, path);
+  return !fromPackage.startsWith("..") && !isAbsolute(fromPackage) ? fromPackage : path;
+}

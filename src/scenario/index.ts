@@ -1,0 +1,9 @@
+/**
+ * The scenario language with every cluster kind registered. Import this module (not the parts) to
+ * load and run scenarios.
+ */
+import "./kernel-steps.js";
+import "./pingpong-cluster.js";
+
+export { loadScenarioFile, parseScenario, type Scenario } from "./scenario.js";
+export { runScenario, type RunResult } from "./runner.js";

@@ -1,0 +1,58 @@
+/**
+ * zod schemas for the values scenario files are made of: durations with units, probabilities,
+ * latency distributions, node names and partitions. Each turns YAML text into the kernel's data.
+ */
+import { z } from "zod";
+import { type LatencyDistribution, type PartitionSpec, PPM } from "../sim/network.js";
+import { parseDuration, type Micros } from "../sim/time.js";
+
+/** "250ms", "2s", "1h": a duration with a unit, in microseconds. */
+export const durationSchema = z.string({ error: "expected a duration with a unit, e.g. '250ms'" }).transform((text, context): Micros => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    context.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** "1%" or 0.01: a probability, in parts per million. */
+export const probabilitySchema = z.union([z.number(), z.string()]).transform((value, context): number => {
+  const fraction = typeof value === "number" ? value : /^\d+(\.\d+)?%$/.test(value) ? Number(value.slice(0, -1)) / 100 : Number.NaN;
+  if (!(fraction >= 0 && fraction <= 1)) {
+    context.addIssue({ code: "custom", message: `expected a probability such as 0.01 or '1%' (got '${value}')` });
+    return z.NEVER;
+  }
+  return Math.round(fraction * PPM);
+});
+
+export const latencySchema = z.union([
+  durationSchema.transform((us): LatencyDistribution => ({ kind: "constant", us })),
+  z.strictObject({ uniform: z.tuple([durationSchema, durationSchema]) }).transform(
+    ({ uniform: [minUs, maxUs] }): LatencyDistribution => ({ kind: "uniform", minUs, maxUs }),
+  ),
+  z.strictObject({ exponential: z.strictObject({ floor: durationSchema, mean: durationSchema }) }).transform(
+    ({ exponential }): LatencyDistribution => ({ kind: "exponential", floorUs: exponential.floor, meanUs: exponential.mean }),
+  ),
+], { error: "expected a latency: a duration ('2ms'), {uniform: [1ms, 5ms]} or {exponential: {floor: 1ms, mean: 5ms}}" });
+
+export const nodeSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, "expected a node name such as 'n1'");
+const nodeList = z.array(nodeSchema).min(1);
+
+/** Partitions: a shorthand string "n1 n2 | n3 n4 n5" (groups) or one of the named shapes. */
+export const partitionSchema = z.union([
+  z.string().regex(/\|/, "a partition string separates groups with '|', e.g. 'n1 | n2 n3'").transform((text): PartitionSpec => ({
+    kind: "groups",
+    groups: text.split("|").map((group) => group.trim().split(/\s+/).filter((name) => name.length > 0)),
+  })),
+  z.strictObject({ isolate: nodeSchema }).transform(({ isolate }): PartitionSpec => ({ kind: "isolate", node: isolate })),
+  z.strictObject({ split: nodeList }).transform(({ split }): PartitionSpec => ({ kind: "split", minority: split })),
+  z.strictObject({ bridge: z.strictObject({ left: nodeList, bridge: nodeSchema, right: nodeList }) }).transform(
+    ({ bridge }): PartitionSpec => ({ kind: "bridge", ...bridge }),
+  ),
+  z.strictObject({ ring: nodeList }).transform(({ ring }): PartitionSpec => ({ kind: "ring", order: ring })),
+  z.strictObject({ "one-way": z.strictObject({ from: nodeList, to: nodeList }) }).transform(
+    ({ "one-way": cut }): PartitionSpec => ({ kind: "one-way", from: cut.from, to: cut.to }),
+  ),
+  z.strictObject({ groups: z.array(nodeList).min(2) }).transform(({ groups }): PartitionSpec => ({ kind: "groups", groups })),
+], { error: "expected a partition: 'n1 | n2 n3', {isolate: n1}, {split: [n1]}, {bridge: {left, bridge, right}}, {ring: [...]}, {one-way: {from, to}} or {groups: [[...], [...]]}" });

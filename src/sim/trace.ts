@@ -1,0 +1,180 @@
+/**
+ * Traces: the single source of truth for everything etcdlab shows and checks.
+ *
+ * A trace is a header line followed by one JSON line per event. The header records the format
+ * version, the package version, the seed, the scenario and the full resolved configuration, so the
+ * same header and the same code produce a byte-identical trace. The last line is a footer with the
+ * event count and the SHA-256 of every line before it, so a truncated or edited file is refused.
+ *
+ * In memory, events are kept as objects plus a parallel array of virtual times; an event line is
+ * `{"i":<index>,"t":<time>,` followed by the event's own fields in their creation order.
+ *
+ * The world emits the kernel's own events (`SimEvent`); higher layers add theirs. Emission sites
+ * check `trace.enabled` (any consumer at all) and, for per-message events, `trace.messages`, before
+ * building an event, so a run without consumers allocates nothing for tracing.
+ */
+import { createHash } from "node:crypto";
+import { InputError } from "./errors.js";
+import type { Fault } from "./faults.js";
+import type { Micros } from "./time.js";
+
+export const TRACE_FORMAT = "etcdlab-trace";
+export const TRACE_FORMAT_VERSION = 1;
+
+export interface TraceHeader {
+  readonly format: typeof TRACE_FORMAT;
+  readonly formatVersion: number;
+  readonly packageVersion: string;
+  readonly seed: number;
+  readonly scenario: string;
+  readonly config: unknown;
+}
+
+/** What a message looks like in a trace: its type plus a few scalar fields (term, index, ...). */
+export interface MessageSummary {
+  readonly type: string;
+  readonly [field: string]: string | number | boolean | null;
+}
+
+export type DropReason = "loss" | "partition" | "crashed" | "unknown-address";
+
+/** The kernel's events. Higher layers extend the union with their own. */
+export type SimEvent =
+  | { readonly type: "net.send"; readonly from: string; readonly to: string; readonly message: MessageSummary; readonly deliverAt: Micros }
+  | { readonly type: "net.deliver"; readonly from: string; readonly to: string; readonly message: MessageSummary }
+  | { readonly type: "net.drop"; readonly from: string; readonly to: string; readonly message: MessageSummary; readonly reason: DropReason }
+  | { readonly type: "net.duplicate"; readonly from: string; readonly to: string; readonly message: MessageSummary }
+  | { readonly type: "fault"; readonly fault: Fault; readonly text: string }
+  | { readonly type: "disk.fsync"; readonly node: string; readonly latencyUs: Micros }
+  | { readonly type: "note"; readonly text: string };
+
+export interface TypedEvent {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+export type TraceListener<E extends TypedEvent> = (time: Micros, event: E, index: number) => void;
+
+export class Trace<E extends TypedEvent = TypedEvent> {
+  /** True when anything consumes events: a recording or a listener. */
+  enabled: boolean;
+  /** True when per-message events (send, deliver, drop) are wanted. */
+  messages: boolean;
+  readonly events: E[] = [];
+  readonly times: Micros[] = [];
+  private readonly listeners: Array<TraceListener<E>> = [];
+  private count = 0;
+
+  constructor(readonly recording: boolean, options: { messages?: boolean } = {}) {
+    this.enabled = recording;
+    this.messages = recording && options.messages !== false;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Feeds every later event to `listener` (checkers subscribe this way). */
+  subscribe(listener: TraceListener<E>, options: { messages?: boolean } = {}): void {
+    this.listeners.push(listener);
+    this.enabled = true;
+    if (options.messages) this.messages = true;
+  }
+
+  emit(time: Micros, event: E): void {
+    const index = this.count++;
+    if (this.recording) {
+      this.events.push(event);
+      this.times.push(time);
+    }
+    for (const listener of this.listeners) listener(time, event, index);
+  }
+}
+
+/** One trace line for event number `index` at `time`. */
+export function eventLine(index: number, time: Micros, event: TypedEvent): string {
+  const body = JSON.stringify(event);
+  return `{"i":${index},"t":${time},${body.slice(1)}`;
+}
+
+/** The whole trace as JSON Lines (header, events, footer) and the SHA-256 of those bytes. */
+export function serializeTrace(header: TraceHeader, trace: Trace): { text: string; sha256: string } {
+  const hash = createHash("sha256");
+  const lines: string[] = [];
+  const add = (line: string): void => {
+    lines.push(line);
+    hash.update(line);
+    hash.update("\n");
+  };
+  add(JSON.stringify(header));
+  for (let index = 0; index < trace.events.length; index++) {
+    add(eventLine(index, trace.times[index] as Micros, trace.events[index] as TypedEvent));
+  }
+  const bodyHash = hash.copy().digest("hex");
+  add(JSON.stringify({ type: "trace.end", events: trace.events.length, sha256: bodyHash }));
+  return { text: `${lines.join("\n")}\n`, sha256: hash.digest("hex") };
+}
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export interface ParsedTrace {
+  readonly header: TraceHeader;
+  readonly events: TypedEvent[];
+  readonly times: Micros[];
+}
+
+/**
+ * Reads a serialized trace, refusing a foreign, corrupt or truncated file with one clear error that
+ * names the file and, where it applies, the line.
+ */
+export function parseTrace(text: string, fileName: string): ParsedTrace {
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const first = lines[0];
+  if (first === undefined) throw new InputError(`${fileName}: empty file, not an etcdlab trace`);
+  const header = parseLine(first, fileName, 1) as Partial<TraceHeader>;
+  if (header.format !== TRACE_FORMAT) throw new InputError(`${fileName}: not an etcdlab trace (the first line has no "format":"${TRACE_FORMAT}")`);
+  if (header.formatVersion !== TRACE_FORMAT_VERSION) {
+    throw new InputError(`${fileName}: trace format version ${String(header.formatVersion)} is not supported (this etcdlab reads version ${TRACE_FORMAT_VERSION})`);
+  }
+  if (typeof header.seed !== "number" || typeof header.scenario !== "string" || typeof header.packageVersion !== "string") {
+    throw new InputError(`${fileName}: trace header is missing its seed, scenario or package version`);
+  }
+  const hash = createHash("sha256");
+  hash.update(first);
+  hash.update("\n");
+  const events: TypedEvent[] = [];
+  const times: Micros[] = [];
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index] as string;
+    const record = parseLine(line, fileName, index + 1) as { i?: unknown; t?: unknown; type?: unknown; events?: unknown; sha256?: unknown };
+    if (record.type === "trace.end") {
+      if (index !== lines.length - 1) throw new InputError(`${fileName}:${index + 1}: trace footer before the end of the file`);
+      if (record.events !== events.length || record.sha256 !== hash.digest("hex")) {
+        throw new InputError(`${fileName}: corrupt trace (its checksum does not match its contents)`);
+      }
+      return { header: header as TraceHeader, events, times };
+    }
+    if (record.i !== events.length || typeof record.t !== "number" || typeof record.type !== "string") {
+      throw new InputError(`${fileName}:${index + 1}: corrupt trace line (expected event ${events.length} with a time and a type)`);
+    }
+    hash.update(line);
+    hash.update("\n");
+    const { i: _index, t: time, ...event } = record;
+    events.push(event as TypedEvent);
+    times.push(time);
+  }
+  throw new InputError(`${fileName}: truncated trace (no footer line)`);
+}
+
+function parseLine(line: string, fileName: string, lineNumber: number): unknown {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SyntaxError("not a JSON object");
+    return value;
+  } catch (error) {
+    throw new InputError(`${fileName}:${lineNumber}: corrupt trace line (${(error as Error).message})`);
+  }
+}
