@@ -17,12 +17,13 @@ export class YamlSource {
 
   static parse(text: string, fileName: string): YamlSource {
     const lines = new LineCounter();
-    const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const first = document.errors[0];
     if (first !== undefined) {
       const position = first.linePos?.[0];
       const where = position ? `${fileName}:${position.line}:${position.col}` : fileName;
-      throw new InputError(`${where}: YAML syntax error: ${first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`);
+      const message = (first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+      throw new InputError(`${where}: YAML syntax error: ${message}`);
     }
     return new YamlSource(fileName, document, lines);
   }

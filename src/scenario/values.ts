@@ -7,9 +7,9 @@ import { type LatencyDistribution, type PartitionSpec, PPM } from "../sim/networ
 import { parseDuration, type Micros } from "../sim/time.js";
 
 /** "250ms", "2s", "1h": a duration with a unit, in microseconds. */
-export const durationSchema = z.string({ error: "expected a duration with a unit, e.g. '250ms'" }).transform((text, context): Micros => {
+export const durationSchema = z.union([z.string(), z.number()], { error: "expected a duration with a unit, e.g. '250ms'" }).transform((text, context): Micros => {
   try {
-    return parseDuration(text);
+    return parseDuration(String(text));
   } catch (error) {
     context.addIssue({ code: "custom", message: (error as Error).message });
     return z.NEVER;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { parseTrace, serializeTrace, Trace, TRACE_FORMAT, type TraceHeader, type TypedEvent } from "../../src/sim/trace.js";
+
+const HEADER: TraceHeader = { format: TRACE_FORMAT, formatVersion: 1, packageVersion: "0.1.0", seed: 3, scenario: "demo", config: { members: 3 } };
+
+function sample(): string {
+  const trace = new Trace<TypedEvent>(true);
+  trace.emit(0, { type: "note", text: "start" });
+  trace.emit(1500, { type: "fault", fault: { kind: "crash", node: "n1" }, text: "crash n1" });
+  return serializeTrace(HEADER, trace).text;
+}
+
+describe("trace files", () => {
+  it("writes a header, one line per event with index and time first, and a checksummed footer", () => {
+    const lines = sample().trimEnd().split("\n");
+    expect(JSON.parse(lines[0] as string)).toEqual(HEADER);
+    expect(lines[1]).toBe('{"i":0,"t":0,"type":"note","text":"start"}');
+    expect(lines[2]).toBe('{"i":1,"t":1500,"type":"fault","fault":{"kind":"crash","node":"n1"},"text":"crash n1"}');
+    expect(JSON.parse(lines[3] as string)).toMatchObject({ type: "trace.end", events: 2 });
+  });
+
+  it("reads back exactly what it wrote", () => {
+    const parsed = parseTrace(sample(), "t.jsonl");
+    expect(parsed.header).toEqual(HEADER);
+    expect(parsed.times).toEqual([0, 1500]);
+    expect(parsed.events).toEqual([
+      { type: "note", text: "start" },
+      { type: "fault", fault: { kind: "crash", node: "n1" }, text: "crash n1" },
+    ]);
+  });
+
+  it("gives the same SHA-256 for the same trace", () => {
+    const trace = new Trace<TypedEvent>(true);
+    trace.emit(5, { type: "note", text: "x" });
+    expect(serializeTrace(HEADER, trace).sha256).toBe(serializeTrace(HEADER, trace).sha256);
+  });
+
+  it("refuses a foreign, corrupt, edited or truncated file with one clear line", () => {
+    const text = sample();
+    expect(() => parseTrace("", "t.jsonl")).toThrow("t.jsonl: empty file, not an etcdlab trace");
+    expect(() => parseTrace('{"hello":1}\n', "t.jsonl")).toThrow('t.jsonl: not an etcdlab trace (the first line has no "format":"etcdlab-trace")');
+    expect(() => parseTrace("not json\n", "t.jsonl")).toThrow(/^t\.jsonl:1: corrupt trace line \(/);
+    expect(() => parseTrace(text.replace('"formatVersion":1', '"formatVersion":9'), "t.jsonl")).toThrow(
+      "t.jsonl: trace format version 9 is not supported (this etcdlab reads version 1)",
+    );
+    expect(() => parseTrace(text.replace("crash n1", "crash n2"), "t.jsonl")).toThrow("t.jsonl: corrupt trace (its checksum does not match its contents)");
+    const lines = text.trimEnd().split("\n");
+    expect(() => parseTrace(lines.slice(0, 3).join("\n"), "t.jsonl")).toThrow("t.jsonl: truncated trace (no footer line)");
+    expect(() => parseTrace([lines[0], lines[2], lines[3]].join("\n"), "t.jsonl")).toThrow(
+      "t.jsonl:2: corrupt trace line (expected event 0 with a time and a type)",
+    );
+  });
+});
