@@ -1,0 +1,267 @@
+/**
+ * Raft's safety properties (the paper's Figure 3), checked from outside the members on every trace
+ * event, in the history-variable style: the checker keeps its own model of each member's log (what
+ * it wrote, and what its disk made durable) and of what was ever committed and applied.
+ *
+ * - Election safety: at most one leader per term.
+ * - Leader append-only: a leader never removes entries from its own log.
+ * - Log matching: two entries with the same index and term hold the same command, and the entries
+ *   before them have the same terms (checked inductively, entry by entry).
+ * - Leader completeness: a new leader's log holds every entry committed before it was elected.
+ * - State-machine safety: no two members apply different commands at the same index.
+ * - Monotonic commit and apply: within one incarnation a member's commit and applied indexes never
+ *   go backwards, and it applies indexes in order with no gaps (after a snapshot, from its index).
+ *
+ * A crash loses what was not durable, exactly as the member's disk does, so a restarted member is
+ * compared from what it really recovered.
+ */
+import type { ClusterEvent, LogEntryRef, TraceEvent } from "../etcd/events.js";
+import type { Micros } from "../sim/time.js";
+
+export interface InvariantViolation {
+  readonly kind: string;
+  readonly detail: string;
+  readonly timeUs: Micros;
+}
+
+type PendingWrite =
+  | { readonly kind: "append"; readonly batch: number; readonly entries: readonly LogEntryRef[] }
+  | { readonly kind: "truncate"; readonly batch: number; readonly lastIndex: number }
+  | { readonly kind: "snapshot"; readonly batch: number; readonly index: number; readonly term: number };
+
+/** A member's log as the checker models it: entries after `offset` (the snapshot index). */
+class LogModel {
+  offset = 0;
+  offsetTerm = 0;
+  terms: number[] = [];
+  ids: string[] = [];
+
+  get lastIndex(): number {
+    return this.offset + this.terms.length;
+  }
+
+  term(index: number): number | undefined {
+    if (index === this.offset) return this.offsetTerm;
+    return index > this.offset ? this.terms[index - this.offset - 1] : undefined;
+  }
+
+  id(index: number): string | undefined {
+    return index > this.offset ? this.ids[index - this.offset - 1] : undefined;
+  }
+
+  apply(write: PendingWrite): void {
+    switch (write.kind) {
+      case "append":
+        for (const entry of write.entries) {
+          const position = entry.index - this.offset - 1;
+          if (position < 0) continue;
+          this.terms.length = Math.min(this.terms.length, position);
+          this.ids.length = this.terms.length;
+          this.terms.push(entry.term);
+          this.ids.push(entry.id);
+        }
+        return;
+      case "truncate": {
+        const keep = Math.max(0, write.lastIndex - this.offset);
+        if (this.terms.length > keep) {
+          this.terms.length = keep;
+          this.ids.length = keep;
+        }
+        return;
+      }
+      case "snapshot": {
+        const drop = write.index - this.offset;
+        if (drop <= 0) return;
+        this.terms = drop >= this.terms.length ? [] : this.terms.slice(drop);
+        this.ids = drop >= this.ids.length ? [] : this.ids.slice(drop);
+        this.offset = write.index;
+        this.offsetTerm = write.term;
+        return;
+      }
+    }
+  }
+
+  copy(): LogModel {
+    const copy = new LogModel();
+    copy.offset = this.offset;
+    copy.offsetTerm = this.offsetTerm;
+    copy.terms = this.terms.slice();
+    copy.ids = this.ids.slice();
+    return copy;
+  }
+}
+
+class MemberModel {
+  written = new LogModel();
+  durable = new LogModel();
+  pending: PendingWrite[] = [];
+  role = "follower";
+  term = 0;
+  commit = 0;
+  applied = 0;
+}
+
+export class RaftInvariantChecker {
+  private readonly members = new Map<string, MemberModel>();
+  private readonly leaders = new Map<number, string>();
+  /** For each (index, term): the command and the term of the entry before it. */
+  private readonly canonical = new Map<string, { id: string; previousTerm: number }>();
+  private readonly committed = new Map<number, { term: number; id: string }>();
+  private committedMax = 0;
+  private readonly applied = new Map<number, { id: string; node: string }>();
+  readonly violations: InvariantViolation[] = [];
+
+  constructor(private readonly onViolation: (violation: InvariantViolation) => void = () => undefined) {}
+
+  /** Feed one trace event (subscribe this to the world's trace). */
+  observe(time: Micros, event: TraceEvent): void {
+    switch (event.type) {
+      case "node.start":
+        return this.start(event);
+      case "raft.role":
+        return this.role(time, event);
+      case "raft.append":
+        return this.append(time, event);
+      case "raft.truncate":
+        return this.truncate(time, event);
+      case "raft.snapshot": {
+        const write: PendingWrite = { kind: "snapshot", batch: event.batch, index: event.index, term: event.term };
+        const member = this.member(event.node);
+        member.written.apply(write);
+        member.pending.push(write);
+        member.applied = Math.max(member.applied, event.index);
+        member.commit = Math.max(member.commit, event.index);
+        return;
+      }
+      case "raft.persist":
+        return this.persist(event.node, event.batch);
+      case "raft.commit":
+        return this.commit(time, event);
+      case "raft.apply":
+        return this.apply(time, event);
+      default:
+        return;
+    }
+  }
+
+  private member(node: string): MemberModel {
+    let member = this.members.get(node);
+    if (member === undefined) {
+      member = new MemberModel();
+      this.members.set(node, member);
+    }
+    return member;
+  }
+
+  private report(time: Micros, kind: string, detail: string): void {
+    const violation = { kind, detail, timeUs: time };
+    if (this.violations.length < 100) this.violations.push(violation);
+    this.onViolation(violation);
+  }
+
+  private start(event: Extract<ClusterEvent, { type: "node.start" }>): void {
+    const member = this.member(event.node);
+    member.pending = [];
+    member.written = member.durable.copy();
+    member.role = "follower";
+    member.term = event.term;
+    member.commit = event.commit;
+    member.applied = event.snapshotIndex;
+  }
+
+  private role(time: Micros, event: Extract<ClusterEvent, { type: "raft.role" }>): void {
+    const member = this.member(event.node);
+    member.role = event.role;
+    member.term = event.term;
+    if (event.role !== "leader") return;
+    const existing = this.leaders.get(event.term);
+    if (existing !== undefined && existing !== event.node) {
+      this.report(time, "election-safety", `two leaders in term ${event.term}: ${existing} and ${event.node}`);
+    }
+    this.leaders.set(event.term, event.node);
+    this.checkCompleteness(time, event.node, member);
+  }
+
+  private checkCompleteness(time: Micros, node: string, member: MemberModel): void {
+    for (let index = member.written.offset + 1; index <= this.committedMax; index++) {
+      const entry = this.committed.get(index);
+      if (entry === undefined) continue;
+      const term = member.written.term(index);
+      if (term !== entry.term || member.written.id(index) !== entry.id) {
+        const has = term === undefined ? "has no entry there" : `has ${member.written.id(index)} (term ${term})`;
+        this.report(time, "leader-completeness", `${node} became leader in term ${member.term} without committed entry ${index} (${entry.id}, term ${entry.term}); it ${has}`);
+        return;
+      }
+    }
+  }
+
+  private append(time: Micros, event: Extract<ClusterEvent, { type: "raft.append" }>): void {
+    const member = this.member(event.node);
+    for (const entry of event.entries) {
+      const previousTerm = member.written.term(entry.index - 1) ?? -1;
+      const key = `${entry.index}/${entry.term}`;
+      const known = this.canonical.get(key);
+      if (known === undefined) {
+        this.canonical.set(key, { id: entry.id, previousTerm });
+      } else if (known.id !== entry.id || (previousTerm !== -1 && known.previousTerm !== -1 && known.previousTerm !== previousTerm)) {
+        this.report(time, "log-matching", `${event.node} has entry ${entry.index} of term ${entry.term} as ${entry.id} after term ${previousTerm}, but another log has it as ${known.id} after term ${known.previousTerm}`);
+      }
+      member.written.apply({ kind: "append", batch: event.batch, entries: [entry] });
+    }
+    member.pending.push({ kind: "append", batch: event.batch, entries: event.entries });
+  }
+
+  private truncate(time: Micros, event: Extract<ClusterEvent, { type: "raft.truncate" }>): void {
+    const member = this.member(event.node);
+    if (member.role === "leader" && event.removed.length > 0) {
+      this.report(time, "leader-append-only", `leader ${event.node} of term ${member.term} removed entries ${event.removed.map((entry) => `${entry.index}@${entry.term}`).join(", ")} from its log`);
+    }
+    const write: PendingWrite = { kind: "truncate", batch: event.batch, lastIndex: event.lastIndex };
+    member.written.apply(write);
+    member.pending.push(write);
+  }
+
+  private persist(node: string, batch: number): void {
+    const member = this.member(node);
+    let done = 0;
+    while (done < member.pending.length && (member.pending[done] as PendingWrite).batch <= batch) {
+      member.durable.apply(member.pending[done] as PendingWrite);
+      done++;
+    }
+    if (done > 0) member.pending.splice(0, done);
+  }
+
+  private commit(time: Micros, event: Extract<ClusterEvent, { type: "raft.commit" }>): void {
+    const member = this.member(event.node);
+    if (event.commit < member.commit) {
+      this.report(time, "monotonic-commit", `${event.node}'s commit index went back from ${member.commit} to ${event.commit}`);
+    }
+    for (let index = Math.max(member.commit, member.written.offset) + 1; index <= event.commit; index++) {
+      const term = member.written.term(index);
+      const id = member.written.id(index);
+      if (term === undefined || id === undefined) continue;
+      const known = this.committed.get(index);
+      if (known === undefined) {
+        this.committed.set(index, { term, id });
+        if (index > this.committedMax) this.committedMax = index;
+      } else if (known.term !== term || known.id !== id) {
+        this.report(time, "state-machine-safety", `${event.node} committed ${id} (term ${term}) at index ${index}, where ${known.id} (term ${known.term}) was committed before`);
+      }
+    }
+    member.commit = Math.max(member.commit, event.commit);
+  }
+
+  private apply(time: Micros, event: Extract<ClusterEvent, { type: "raft.apply" }>): void {
+    const member = this.member(event.node);
+    if (event.index !== member.applied + 1) {
+      this.report(time, "monotonic-apply", `${event.node} applied index ${event.index} right after index ${member.applied}`);
+    }
+    member.applied = Math.max(member.applied, event.index);
+    const known = this.applied.get(event.index);
+    if (known === undefined) {
+      this.applied.set(event.index, { id: event.id, node: event.node });
+    } else if (known.id !== event.id) {
+      this.report(time, "state-machine-safety", `${event.node} applied ${event.id} at index ${event.index}, where ${known.node} applied ${known.id}`);
+    }
+  }
+}

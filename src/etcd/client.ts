@@ -1,0 +1,71 @@
+/**
+ * A client of the cluster, as an actor: it sends requests to a member (its endpoint) and gets each
+ * response back, or gives up after its own timeout, as etcdctl's `--command-timeout` does. A
+ * request that timed out on the client has an unknown outcome: it may still take effect.
+ *
+ * Every call is recorded in the run's `History` (invoke and return times, outcome), which the
+ * checkers read.
+ */
+import { EtcdError } from "../mvcc/errors.js";
+import type { Micros } from "../sim/time.js";
+import type { ActorBehavior, ActorContext, World } from "../sim/world.js";
+import type { ClientResponseMessage, KvRequest, KvResponse, Outcome } from "./protocol.js";
+import { History } from "./history.js";
+
+/** What the client library reports when its own deadline passes first (etcdctl prints it). */
+export const CLIENT_DEADLINE_EXCEEDED = new EtcdError("DeadlineExceeded", "context deadline exceeded");
+
+export type CallOutcome = Outcome<KvResponse> & { readonly timedOut: boolean };
+
+interface Call {
+  readonly historyIndex: number;
+  readonly timer: number;
+  readonly done: (outcome: CallOutcome) => void;
+}
+
+export class ClientActor implements ActorBehavior {
+  private readonly calls = new Map<number, Call>();
+  private nextId = 1;
+
+  constructor(
+    private readonly context: ActorContext,
+    private readonly history: History,
+  ) {}
+
+  get address(): string {
+    return this.context.address;
+  }
+
+  /** Sends `request` to `endpoint`; `done` runs once, with the response or with a timeout. */
+  call(endpoint: string, request: KvRequest, timeoutUs: Micros, done: (outcome: CallOutcome) => void, process = this.context.address): void {
+    const id = this.nextId++;
+    const historyIndex = this.history.invoke(process, endpoint, request, this.context.now());
+    const timer = this.context.setTimer(timeoutUs, id);
+    this.calls.set(id, { historyIndex, timer, done });
+    this.context.send(endpoint, { type: "client.request", id, request });
+  }
+
+  onMessage(_from: string, message: unknown): void {
+    const response = message as ClientResponseMessage;
+    const call = this.calls.get(response.id);
+    if (call === undefined) return;
+    this.calls.delete(response.id);
+    this.context.cancelTimer(call.timer);
+    this.history.complete(call.historyIndex, response.outcome, this.context.now());
+    call.done({ ...response.outcome, timedOut: false });
+  }
+
+  onTimer(id: number): void {
+    const call = this.calls.get(id);
+    if (call === undefined) return;
+    this.calls.delete(id);
+    this.history.timeout(call.historyIndex, this.context.now());
+    call.done({ ok: false, error: CLIENT_DEADLINE_EXCEEDED, timedOut: true });
+  }
+}
+
+/** Spawns a client actor named `address` and returns it. */
+export function spawnClient(world: World, address: string, history: History): ClientActor {
+  world.spawn(address, (context) => new ClientActor(context, history));
+  return world.behavior(address) as ClientActor;
+}

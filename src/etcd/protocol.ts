@@ -1,0 +1,75 @@
+/**
+ * What travels between clients and members: requests in etcd's API shapes (from `src/mvcc`), and
+ * responses that carry either the result or an `EtcdError` with etcd's exact message.
+ *
+ * Raft messages travel between members as they are (their `type` starts with "Msg"); client messages
+ * have a `type` that starts with "client.".
+ */
+import type { EtcdError } from "../mvcc/errors.js";
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  TxnRequest,
+  TxnResponse,
+} from "../mvcc/types.js";
+
+export type KvRequest =
+  | { readonly kind: "range"; readonly request: RangeRequest }
+  | { readonly kind: "put"; readonly request: PutRequest }
+  | { readonly kind: "deleteRange"; readonly request: DeleteRangeRequest }
+  | { readonly kind: "txn"; readonly request: TxnRequest }
+  | { readonly kind: "compact"; readonly request: CompactionRequest };
+
+export type KvResponse =
+  | { readonly kind: "range"; readonly response: RangeResponse }
+  | { readonly kind: "put"; readonly response: PutResponse }
+  | { readonly kind: "deleteRange"; readonly response: DeleteRangeResponse }
+  | { readonly kind: "txn"; readonly response: TxnResponse }
+  | { readonly kind: "compact"; readonly response: CompactionResponse };
+
+export interface ClientRequestMessage {
+  readonly type: "client.request";
+  readonly id: number;
+  readonly request: KvRequest;
+}
+
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EtcdError };
+
+export interface ClientResponseMessage {
+  readonly type: "client.response";
+  readonly id: number;
+  readonly outcome: Outcome<KvResponse>;
+}
+
+export type ClientMessage = ClientRequestMessage | ClientResponseMessage;
+
+export function isClientMessage(message: unknown): message is ClientMessage {
+  const type = (message as { type?: unknown }).type;
+  return type === "client.request" || type === "client.response";
+}
+
+/** Whether a request must go through Raft (writes) or may be served by a read (ranges, read-only txns). */
+export function isReadOnly(request: KvRequest): boolean {
+  if (request.kind === "range") return true;
+  if (request.kind !== "txn") return false;
+  return txnIsReadOnly(request.request);
+}
+
+function txnIsReadOnly(txn: TxnRequest): boolean {
+  for (const op of [...(txn.success ?? []), ...(txn.failure ?? [])]) if (op.type !== "range") return false;
+  return true;
+}
+
+/** A read that may be served from local state without ReadIndex (`--consistency=s`). */
+export function isSerializable(request: KvRequest): boolean {
+  if (request.kind === "range") return request.request.serializable === true;
+  if (request.kind !== "txn" || !txnIsReadOnly(request.request)) return false;
+  const ops = [...(request.request.success ?? []), ...(request.request.failure ?? [])];
+  return ops.length > 0 && ops.every((op) => op.type === "range" && op.request.serializable === true);
+}
