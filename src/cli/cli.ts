@@ -21,6 +21,7 @@ type CommandLoader = () => Promise<Command>;
 
 const COMMANDS: ReadonlyArray<readonly [string, CommandLoader]> = [
   ["run", async () => (await import("./commands/run.js")).command],
+  ["check-history", async () => (await import("./commands/check-history.js")).command],
 ];
 
 export const EXIT_OK = 0;
