@@ -21,7 +21,9 @@ type CommandLoader = () => Promise<Command>;
 
 const COMMANDS: ReadonlyArray<readonly [string, CommandLoader]> = [
   ["run", async () => (await import("./commands/run.js")).command],
+  ["fuzz", async () => (await import("./commands/fuzz.js")).command],
   ["check-history", async () => (await import("./commands/check-history.js")).command],
+  ["replay", async () => (await import("./commands/replay.js")).command],
 ];
 
 export const EXIT_OK = 0;

@@ -56,7 +56,7 @@ export type ClusterEvent =
   /** A client got its answer: ok, failed (with etcd's message) or unknown (it gave up waiting). */
   | { readonly type: "client.return"; readonly client: string; readonly op: number; readonly outcome: "ok" | "fail" | "unknown"; readonly summary: string }
   /** A narration-grade Raft happening (votes, probes, transfers, reads...), in words. */
-  | { readonly type: "raft.event"; readonly node: string; readonly kind: string; readonly text: string; readonly [field: string]: unknown }
+  | { readonly type: "raft.event"; readonly node: string; readonly kind: string; readonly text: string; readonly detail: Readonly<Record<string, unknown>> }
   | { readonly type: "violation"; readonly kind: string; readonly detail: string };
 
 export type TraceEvent = SimEvent | ClusterEvent;

@@ -4,6 +4,7 @@
  */
 import "./kernel-steps.js";
 import "./pingpong-cluster.js";
+import "./etcd-cluster.js";
 
 export { loadScenarioFile, parseScenario, type Scenario } from "./scenario.js";
 export { runScenario, type RunResult } from "./runner.js";

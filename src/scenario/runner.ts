@@ -10,7 +10,7 @@ import { serializeTrace, Trace, TRACE_FORMAT, TRACE_FORMAT_VERSION, type TraceHe
 import { World } from "../sim/world.js";
 import { PACKAGE_VERSION } from "../version.js";
 import { clusterKinds, expectationKinds, type Lab, type ScenarioRun, stepKinds, type Violation } from "./registry.js";
-import type { LoadedExpectation, Scenario } from "./scenario.js";
+import type { LoadedExpectation, LoadedStep, Scenario } from "./scenario.js";
 
 export interface ExpectationRecord {
   readonly where: string;
@@ -77,7 +77,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     if (step.at !== undefined) world.runUntil(step.at);
     const run = scenarioRun(world, lab, seed, step.where);
     if (step.kind === "expect") {
-      for (const expectation of step.value as LoadedExpectation[]) results.push(evaluate(run, step.where, expectation));
+      for (const expectation of step.value as LoadedExpectation[]) results.push(evaluate(run, step, expectation));
     } else {
       const definition = stepKinds().get(step.kind);
       if (definition === undefined) return assertNever(step.kind as never, "step kind");
@@ -110,10 +110,10 @@ function scenarioRun(world: World, lab: Lab, seed: number, where: string): Scena
   return { world, lab, seed, where, emit: (event) => world.emit(event) };
 }
 
-function evaluate(run: ScenarioRun, where: string, expectation: LoadedExpectation): ExpectationRecord {
+function evaluate(run: ScenarioRun, step: LoadedStep, expectation: LoadedExpectation): ExpectationRecord {
   const definition = expectationKinds().get(expectation.kind);
   if (definition === undefined) throw new Error(`assertion failed: expectation ${expectation.kind} was validated`);
   const outcome = definition.evaluate(run, expectation.value);
-  run.emit({ type: "expectation", kind: expectation.kind, passed: outcome.passed, detail: outcome.detail, where });
-  return { where, timeUs: run.world.now, kind: expectation.kind, passed: outcome.passed, detail: outcome.detail };
+  run.emit({ type: "expectation", kind: expectation.kind, passed: outcome.passed, detail: outcome.detail, position: step.position });
+  return { where: step.where, timeUs: run.world.now, kind: expectation.kind, passed: outcome.passed, detail: outcome.detail };
 }

@@ -1,0 +1,143 @@
+/**
+ * Turns a run's client history (requests in etcd's API shapes) into the `etcd` model's history for
+ * the linearizability checker, and into etcdlab's history JSON Lines.
+ *
+ * Left out, because the model has no notion of them: serializable reads (allowed to be stale),
+ * historical reads (`revision` set), compactions, and requests the model cannot express (sorted or
+ * filtered ranges, keys-only or count-only reads, leases). A failed request is kept only when its
+ * error proves it had no effect.
+ */
+import type { HistoryOperation } from "../etcd/history.js";
+import type { KvRequest, KvResponse } from "../etcd/protocol.js";
+import { textFromBytes } from "../mvcc/bytes.js";
+import type { Compare, KeyValue, RangeRequest, RequestOp, ResponseOp } from "../mvcc/types.js";
+import type { EtcdHistory, OperationOf } from "./history/index.js";
+import type { EtcdCompare, EtcdKeyValue, EtcdOpResult, EtcdRequest, EtcdResponse, EtcdTxnOp } from "./history/operations.js";
+
+type EtcdOperation = OperationOf<"etcd">;
+
+export function toEtcdHistory(operations: readonly HistoryOperation[], source = "simulation"): EtcdHistory {
+  const converted: EtcdOperation[] = [];
+  for (const operation of operations) {
+    const input = requestOf(operation.request);
+    if (input === undefined) continue;
+    const ok = operation.outcome === "ok" && operation.response !== null;
+    const output = ok ? responseOf(operation.response as KvResponse) : undefined;
+    if (ok && output === undefined) continue;
+    converted.push({
+      id: converted.length,
+      process: operation.process,
+      invokeTime: operation.invokeUs,
+      returnTime: operation.outcome === "unknown" || operation.returnUs === null ? Infinity : operation.returnUs,
+      input,
+      output,
+      outcome: operation.outcome,
+      error: operation.error?.message,
+      line: operation.index + 1,
+      returnLine: undefined,
+    });
+  }
+  return { model: "etcd", operations: converted, source };
+}
+
+function requestOf(request: KvRequest): EtcdRequest | undefined {
+  switch (request.kind) {
+    case "range":
+      return rangeOf(request.request);
+    case "put":
+      if ((request.request.lease ?? 0) !== 0 || request.request.ignoreValue || request.request.ignoreLease) return undefined;
+      return { type: "put", key: textFromBytes(request.request.key), value: textFromBytes(request.request.value ?? "") };
+    case "deleteRange":
+      return { type: "delete", key: textFromBytes(request.request.key), ...endOf(request.request.rangeEnd) };
+    case "txn": {
+      const compare = (request.request.compare ?? []).map(compareOf);
+      const success = (request.request.success ?? []).map(opOf);
+      const failure = (request.request.failure ?? []).map(opOf);
+      if (compare.includes(undefined) || success.includes(undefined) || failure.includes(undefined)) return undefined;
+      return { type: "txn", compare: compare as EtcdCompare[], success: success as EtcdTxnOp[], failure: failure as EtcdTxnOp[] };
+    }
+    case "compact":
+      return undefined;
+  }
+}
+
+function rangeOf(request: RangeRequest): EtcdRequest | undefined {
+  if (request.serializable || (request.revision ?? 0) > 0 || request.keysOnly || request.countOnly) return undefined;
+  if ((request.sortOrder ?? "NONE") !== "NONE" || (request.sortTarget ?? "KEY") !== "KEY") return undefined;
+  if (request.minModRevision || request.maxModRevision || request.minCreateRevision || request.maxCreateRevision) return undefined;
+  return { type: "range", key: textFromBytes(request.key), ...endOf(request.rangeEnd), ...((request.limit ?? 0) > 0 ? { limit: request.limit } : {}) };
+}
+
+function endOf(rangeEnd: string | undefined): { end?: string } {
+  return rangeEnd === undefined || rangeEnd === "" ? {} : { end: textFromBytes(rangeEnd) };
+}
+
+function opOf(op: RequestOp): EtcdTxnOp | undefined {
+  switch (op.type) {
+    case "range": {
+      const range = rangeOf(op.request);
+      return range?.type === "range" ? range : undefined;
+    }
+    case "put":
+      return (op.request.lease ?? 0) !== 0 || op.request.ignoreValue || op.request.ignoreLease
+        ? undefined
+        : { type: "put", key: textFromBytes(op.request.key), value: textFromBytes(op.request.value ?? "") };
+    case "deleteRange":
+      return { type: "delete", key: textFromBytes(op.request.key), ...endOf(op.request.rangeEnd) };
+    case "txn":
+      return undefined;
+  }
+}
+
+function compareOf(compare: Compare): EtcdCompare | undefined {
+  if (compare.rangeEnd !== undefined && compare.rangeEnd !== "") return undefined;
+  const operator = ({ EQUAL: "=", NOT_EQUAL: "!=", LESS: "<", GREATER: ">" } as const)[compare.result];
+  const key = textFromBytes(compare.key);
+  switch (compare.target) {
+    case "VALUE":
+      return { key, target: "value", operator, value: textFromBytes(compare.value ?? "") };
+    case "VERSION":
+      return { key, target: "version", operator, value: compare.version ?? 0 };
+    case "CREATE":
+      return { key, target: "create", operator, value: compare.createRevision ?? 0 };
+    case "MOD":
+      return { key, target: "mod", operator, value: compare.modRevision ?? 0 };
+    case "LEASE":
+      return undefined;
+  }
+}
+
+function responseOf(response: KvResponse): EtcdResponse | undefined {
+  switch (response.kind) {
+    case "range":
+      return { type: "range", kvs: response.response.kvs.map(keyValueOf), count: response.response.count, revision: response.response.header.revision };
+    case "put":
+      return { type: "put", revision: response.response.header.revision };
+    case "deleteRange":
+      return { type: "delete", deleted: response.response.deleted, revision: response.response.header.revision };
+    case "txn": {
+      const results = response.response.responses.map(resultOf);
+      if (results.includes(undefined)) return undefined;
+      return { type: "txn", succeeded: response.response.succeeded, results: results as EtcdOpResult[], revision: response.response.header.revision };
+    }
+    case "compact":
+      return undefined;
+  }
+}
+
+function resultOf(op: ResponseOp): EtcdOpResult | undefined {
+  switch (op.type) {
+    case "range":
+      return { type: "range", kvs: op.response.kvs.map(keyValueOf), count: op.response.count };
+    case "put":
+      return { type: "put" };
+    case "deleteRange":
+      return { type: "delete", deleted: op.response.deleted };
+    case "txn":
+      return undefined;
+  }
+}
+
+function keyValueOf(kv: KeyValue): EtcdKeyValue {
+  return { key: textFromBytes(kv.key), value: textFromBytes(kv.value), modRevision: kv.modRevision, createRevision: kv.createRevision, version: kv.version };
+}

@@ -1,0 +1,148 @@
+/**
+ * A simulated etcd cluster: members (Raft + state machine) as actors of one world, clients, and the
+ * oracles that watch them from outside (Raft invariants, stale reads).
+ */
+import { RaftInvariantChecker, type InvariantViolation } from "../check/raft-invariants.js";
+import { StaleReadChecker } from "../check/stale-read.js";
+import type { Micros } from "../sim/time.js";
+import type { World } from "../sim/world.js";
+import { type ClientActor, spawnClient } from "./client.js";
+import type { TraceEvent } from "./events.js";
+import { History } from "./history.js";
+import { Member, type MemberOptions } from "./member.js";
+import { MvccStateMachine } from "./mvcc-state-machine.js";
+
+/** The cluster-wide settings every member shares (a member's own are its name and bootstrap config). */
+export type ClusterSettings = Omit<MemberOptions, "name" | "voters" | "learners" | "bugs" | "observe">;
+
+export const DEFAULT_SETTINGS: ClusterSettings = {
+  tickUs: 100_000,
+  electionTicks: 10,
+  heartbeatTicks: 1,
+  preVote: true,
+  checkQuorum: true,
+  readOnly: "safe",
+  clockDriftBound: 0.1,
+  maxEntriesPerMessage: 64,
+  maxInflightMessages: 256,
+  requestTimeoutUs: 7_000_000,
+  snapshotEntries: 10_000,
+  catchUpEntries: 5_000,
+};
+
+export interface ClusterOptions {
+  readonly members: number;
+  readonly settings: ClusterSettings;
+  readonly bugs: readonly string[];
+  /** Build narration events and full traces (off in sweeps). */
+  readonly observe: boolean;
+}
+
+export interface Violation {
+  readonly kind: string;
+  readonly detail: string;
+  readonly timeUs: Micros;
+}
+
+export class EtcdCluster {
+  readonly members: string[];
+  readonly history = new History();
+  readonly invariants: RaftInvariantChecker;
+  readonly staleReads: StaleReadChecker;
+  readonly violationList: Violation[] = [];
+  private readonly clients = new Map<string, ClientActor>();
+  private readonly bugs: ReadonlySet<string>;
+
+  constructor(
+    readonly world: World,
+    readonly options: ClusterOptions,
+  ) {
+    this.members = Array.from({ length: options.members }, (_, index) => `n${index + 1}`);
+    this.bugs = new Set(options.bugs);
+    const report = (violation: InvariantViolation): void => this.reportViolation(violation);
+    this.invariants = new RaftInvariantChecker(report);
+    this.staleReads = new StaleReadChecker(report);
+    world.trace.subscribe((time, event) => this.invariants.observe(time, event as TraceEvent));
+    this.history.onReturn((operation) => this.staleReads.observe(operation));
+    for (const name of this.members) this.spawnMember(name, this.members, []);
+  }
+
+  /** Spawns a member; a member joining a running cluster starts with an empty configuration. */
+  spawnMember(name: string, voters: readonly string[], learners: readonly string[]): void {
+    const memberOptions: MemberOptions = {
+      ...this.options.settings,
+      name,
+      voters,
+      learners,
+      bugs: this.bugs,
+      observe: this.options.observe,
+    };
+    this.world.spawn(name, (context) => new Member(context, memberOptions, new MvccStateMachine()), {
+      partitionable: true,
+    });
+    if (!this.members.includes(name)) this.members.push(name);
+  }
+
+  member(name: string): Member | undefined {
+    const behavior = this.world.has(name) ? this.world.behavior(name) : undefined;
+    return behavior instanceof Member ? behavior : undefined;
+  }
+
+  /** Live members that believe they are leader, highest term first. */
+  leaders(): Array<{ name: string; term: number }> {
+    const found: Array<{ name: string; term: number }> = [];
+    for (const name of this.members) {
+      const member = this.member(name);
+      if (member === undefined || this.world.status(name) !== "up") continue;
+      const status = member.raft.status();
+      if (status.role === "leader") found.push({ name, term: status.term });
+    }
+    return found.sort((a, b) => b.term - a.term || (a.name < b.name ? -1 : 1));
+  }
+
+  /** The leader a majority follows: a live leader whose term no live member has passed. */
+  leader(): string | undefined {
+    const top = this.leaders()[0];
+    if (top === undefined) return undefined;
+    for (const name of this.members) {
+      const member = this.member(name);
+      if (member !== undefined && member.raft.status().term > top.term) return undefined;
+    }
+    return top.name;
+  }
+
+  client(name: string): ClientActor {
+    let client = this.clients.get(name);
+    if (client === undefined) {
+      client = spawnClient(this.world, name, this.history);
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  violations(): readonly Violation[] {
+    return this.violationList;
+  }
+
+  reportViolation(violation: InvariantViolation): void {
+    if (this.violationList.length < 100) this.violationList.push(violation);
+    if (this.world.trace.enabled) this.world.emit({ type: "violation", kind: violation.kind, detail: violation.detail });
+  }
+
+  /** Ends every fault: heals the network, restarts crashed members, resumes paused ones, restores disks and clocks. */
+  healAll(): void {
+    this.world.applyFault({ kind: "heal" });
+    this.world.applyFault({ kind: "network", lossPpm: 0, duplicatePpm: 0, reorderPpm: 0 });
+    for (const name of this.members) {
+      if (this.world.status(name) === "crashed") this.world.applyFault({ kind: "restart", node: name });
+      if (this.world.status(name) === "paused") this.world.applyFault({ kind: "resume", node: name });
+      if (this.world.slowDiskFactor(name) !== 1) this.world.applyFault({ kind: "slow-disk", node: name, factor: 1 });
+      if (this.world.clockRate(name) !== 1) this.world.applyFault({ kind: "drift", node: name, rate: 1 });
+    }
+  }
+
+  /** The election timeout in virtual time. */
+  electionTimeoutUs(): Micros {
+    return this.options.settings.tickUs * this.options.settings.electionTicks;
+  }
+}

@@ -1,0 +1,464 @@
+/**
+ * One etcd member as an actor of the simulated world: a Raft node, its disk, and the state machine
+ * it applies committed entries to.
+ *
+ * The host's duties for each Ready (etcd's raftNode loop, as etcd-io/raft's doc.go lists them):
+ * 1. write entries, hard state and snapshot to the disk and fsync;
+ * 2. send the messages: a leader sends at once (it may write in parallel with its followers,
+ *    thesis §10.2.1), a follower only once the fsync completed, so it never acknowledges what it
+ *    could lose in a crash;
+ * 3. restore a received snapshot, then apply the committed entries in order, answering the clients
+ *    whose requests they carry, and serve the reads whose read index is now applied;
+ * 4. advance. The next Ready waits for this one's fsync: a slow disk stalls the whole loop, which
+ *    is why a slow fsync on a leader delays its heartbeats and can cost it its leadership.
+ *
+ * On start the member reads its hard state, snapshot and log back from the disk and rebuilds
+ * everything else (its state machine from the snapshot, then by re-applying committed entries).
+ *
+ * Planted bugs of the host: `ack-before-fsync` (followers send their acknowledgements before the
+ * fsync completes) and `forget-vote-on-restart` (the persisted vote is ignored after a restart).
+ */
+import { RawNode } from "../raft/index.js";
+import type { ConfChange, Entry, HardState, Message, Ready, Snapshot } from "../raft/types.js";
+import type { RaftEvent } from "../raft/events.js";
+import { EtcdError } from "../mvcc/errors.js";
+import type { Micros } from "../sim/time.js";
+import type { ActorBehavior, ActorContext } from "../sim/world.js";
+import type { ClusterEvent, LogEntryRef, Role } from "./events.js";
+import { narrateRaftEvent } from "./narration.js";
+import type { ClientRequestMessage, ClientResponseMessage, KvRequest, KvResponse, Outcome } from "./protocol.js";
+import { isReadOnly, isSerializable } from "./protocol.js";
+import type { StateMachine } from "./state-machine.js";
+
+export interface MemberOptions {
+  readonly name: string;
+  readonly voters: readonly string[];
+  readonly learners: readonly string[];
+  readonly tickUs: Micros;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly readOnly: "safe" | "lease-based";
+  readonly clockDriftBound: number;
+  readonly maxEntriesPerMessage: number;
+  readonly maxInflightMessages: number;
+  readonly requestTimeoutUs: Micros;
+  /** Applied entries between two snapshots of the state machine (etcd's --snapshot-count). */
+  readonly snapshotEntries: number;
+  /** Entries kept in the log behind a snapshot, for slow followers (etcd's catch-up entries). */
+  readonly catchUpEntries: number;
+  readonly bugs: ReadonlySet<string>;
+  /** Build narration events (off in fuzz sweeps for speed). */
+  readonly observe: boolean;
+}
+
+/** The data of a normal entry proposed for a client (a leader's empty entry has data null). */
+export interface ProposalData {
+  /** The proposing member's own key for the request (`<member>.<incarnation>:<sequence>`). */
+  readonly key: string;
+  /** Unique across the run: `<client>#<request id>`. */
+  readonly id: string;
+  /** The member that proposed it, which answers the client once it is applied. */
+  readonly member: string;
+  readonly client: string;
+  readonly clientRequestId: number;
+  readonly request: KvRequest;
+}
+
+export const HOST_BUGS = ["ack-before-fsync", "forget-vote-on-restart"] as const;
+
+export const ERROR_REQUEST_TIMED_OUT = new EtcdError("Unavailable", "etcdserver: request timed out");
+
+/** Timer tags: 0 is the Raft tick; a request's timeout timer is tagged with its sequence number (from 1). */
+const TICK_TIMER = 0;
+
+interface PendingRequest {
+  readonly client: string;
+  readonly clientRequestId: number;
+  readonly request: KvRequest;
+  readonly timer: number;
+  /** For writes not yet accepted by Raft (no leader yet), retried on every tick. */
+  proposed: boolean;
+  /** For linearizable reads: the read index once known. */
+  readIndex: number;
+}
+
+/** Files on a member's disk. */
+const HARD_STATE_FILE = "raft/hardstate";
+const SNAPSHOT_FILE = "raft/snapshot";
+const WAL_FILE = "raft/wal";
+
+export class Member implements ActorBehavior {
+  readonly raft: RawNode;
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly readWaiters: string[] = [];
+  private nextRequest = 0;
+  private batch = 0;
+  /** The Ready waiting for its fsync, if any; no new Ready is taken until it is done. */
+  private waiting: { readonly ready: Ready; readonly batch: number; readonly sent: boolean } | null = null;
+  private readonly batchOfFsync = new Map<number, number>();
+  private role: Role = "follower";
+  private lead = "";
+  private term = 0;
+  private commit = 0;
+  private applied = 0;
+  private snapshotIndex = 0;
+  private lastReason = "";
+  /**
+   * Names this incarnation in request keys, so that an entry proposed before a crash and replayed
+   * after the restart can never be taken for a new request (etcd's request IDs carry a time prefix
+   * for the same reason).
+   */
+  private readonly incarnation: string;
+  /**
+   * Members talk over TCP (gRPC, rafthttp), which never delivers a message twice; the simulated
+   * network may. Client requests and forwarded proposals are therefore taken once, as TCP would.
+   * (Duplicated Raft messages of other types are harmless and reach Raft.)
+   */
+  private readonly seen = new RecentSet(4096);
+
+  constructor(
+    private readonly context: ActorContext,
+    private readonly options: MemberOptions,
+    readonly stateMachine: StateMachine,
+  ) {
+    this.incarnation = `${options.name}.${context.random.uint32().toString(36)}`;
+    const disk = context.disk;
+    const persistedHardState = (disk.read(HARD_STATE_FILE) as HardState | undefined) ?? { term: 0, vote: null, commit: 0 };
+    const hardState = options.bugs.has("forget-vote-on-restart") ? { ...persistedHardState, vote: null } : persistedHardState;
+    const snapshot = (disk.read(SNAPSHOT_FILE) as Snapshot | undefined) ?? null;
+    const entries = disk.readList(WAL_FILE) as Entry[];
+    if (snapshot !== null) {
+      stateMachine.restore(snapshot.data);
+      this.snapshotIndex = snapshot.metadata.index;
+    }
+    this.applied = this.snapshotIndex;
+    this.term = hardState.term;
+    this.commit = hardState.commit;
+    this.raft = new RawNode(
+      {
+        id: options.name,
+        voters: options.voters,
+        learners: options.learners,
+        electionTicks: options.electionTicks,
+        heartbeatTicks: options.heartbeatTicks,
+        preVote: options.preVote,
+        checkQuorum: options.checkQuorum,
+        readOnly: options.readOnly,
+        maxEntriesPerMessage: options.maxEntriesPerMessage,
+        maxInflightMessages: options.maxInflightMessages,
+        random: context.random,
+        mutants: options.bugs,
+        applied: this.applied,
+        clockDriftBound: options.clockDriftBound,
+        observe: options.observe && context.trace.enabled,
+      },
+      { hardState, snapshot, entries },
+    );
+    const lastIndex = entries.length > 0 ? (entries[entries.length - 1] as Entry).index : this.snapshotIndex;
+    this.emit({ type: "node.start", node: options.name, term: hardState.term, vote: hardState.vote ?? "", commit: hardState.commit, snapshotIndex: this.snapshotIndex, lastIndex });
+    context.setTimer(options.tickUs, TICK_TIMER);
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  onTimer(tag: number): void {
+    if (tag === TICK_TIMER) {
+      this.context.setTimer(this.options.tickUs, TICK_TIMER);
+      this.raft.tick();
+      this.retryPending();
+      this.processReady();
+      return;
+    }
+    this.timeOut(tag);
+  }
+
+  onMessage(from: string, message: unknown): void {
+    const type = (message as { type: string }).type;
+    if (type === "client.request") {
+      if (this.seen.firstTime(`${from}#${(message as ClientRequestMessage).id}`)) this.handleClient(from, message as ClientRequestMessage);
+    } else if (type !== "MsgProp" || this.seen.firstTime(proposalKey(message as Message))) {
+      this.raft.step(message as Message);
+    }
+    this.processReady();
+  }
+
+  onFsync(token: number): void {
+    const batch = this.batchOfFsync.get(token);
+    if (batch === undefined) return;
+    this.batchOfFsync.delete(token);
+    this.emit({ type: "raft.persist", node: this.options.name, batch });
+    if (this.waiting !== null && batch >= this.waiting.batch) {
+      this.finishReady(this.waiting.ready);
+      this.processReady();
+    }
+  }
+
+  /** Campaign now (the scenario step `campaign`), as if the election timer had fired. */
+  campaign(): void {
+    this.raft.campaign();
+    this.processReady();
+  }
+
+  transferLeader(to: string): void {
+    this.raft.transferLeader(to);
+    this.processReady();
+  }
+
+  private handleClient(client: string, message: ClientRequestMessage): void {
+    const request = message.request;
+    if (isReadOnly(request) && isSerializable(request)) {
+      this.respond(client, message.id, this.stateMachine.read(request));
+      return;
+    }
+    const sequence = ++this.nextRequest;
+    const key = `${this.incarnation}:${sequence}`;
+    const timer = this.context.setTimer(this.options.requestTimeoutUs, sequence);
+    const pending: PendingRequest = { client, clientRequestId: message.id, request, timer, proposed: false, readIndex: -1 };
+    this.pending.set(key, pending);
+    this.submit(key, pending);
+  }
+
+  private submit(key: string, pending: PendingRequest): void {
+    if (isReadOnly(pending.request)) {
+      pending.proposed = this.raft.readIndex(key).ok;
+      return;
+    }
+    const data: ProposalData = {
+      key,
+      id: `${pending.client}#${pending.clientRequestId}`,
+      member: this.options.name,
+      client: pending.client,
+      clientRequestId: pending.clientRequestId,
+      request: pending.request,
+    };
+    pending.proposed = this.raft.propose(data).ok;
+  }
+
+  /** Requests Raft refused (no leader yet) are offered again on every tick until they time out. */
+  private retryPending(): void {
+    for (const [key, pending] of this.pending) if (!pending.proposed) this.submit(key, pending);
+  }
+
+  private timeOut(sequence: number): void {
+    const key = `${this.incarnation}:${sequence}`;
+    const pending = this.pending.get(key);
+    if (pending === undefined) return;
+    this.pending.delete(key);
+    this.respond(pending.client, pending.clientRequestId, { ok: false, error: ERROR_REQUEST_TIMED_OUT });
+  }
+
+  private respond(client: string, id: number, outcome: Outcome<KvResponse>): void {
+    const message: ClientResponseMessage = { type: "client.response", id, outcome };
+    this.context.send(client, message);
+  }
+
+  private processReady(): void {
+    while (this.waiting === null && this.raft.hasReady()) {
+      const ready = this.raft.ready();
+      const batch = ++this.batch;
+      this.observe(ready);
+      if (!this.persist(ready, batch)) {
+        this.finishReady(ready);
+        continue;
+      }
+      this.batchOfFsync.set(this.context.fsync(), batch);
+      const sendNow = this.role === "leader" || this.options.bugs.has("ack-before-fsync");
+      if (sendNow) this.send(ready.messages);
+      this.waiting = { ready, batch, sent: sendNow };
+    }
+  }
+
+  private finishReady(ready: Ready): void {
+    if (this.waiting === null || !this.waiting.sent) this.send(ready.messages);
+    this.waiting = null;
+    if (ready.snapshot !== null) {
+      this.stateMachine.restore(ready.snapshot.data);
+      this.snapshotIndex = ready.snapshot.metadata.index;
+      this.applied = ready.snapshot.metadata.index;
+    }
+    for (const entry of ready.committedEntries) this.applyEntry(entry);
+    for (const state of ready.readStates) {
+      const pending = this.pending.get(state.context);
+      if (pending !== undefined) {
+        pending.readIndex = state.index;
+        this.readWaiters.push(state.context);
+      }
+    }
+    this.raft.advance(ready);
+    this.serveReads();
+    this.maybeSnapshot();
+  }
+
+  private send(messages: readonly Message[]): void {
+    for (const message of messages) this.context.send(message.to, message);
+  }
+
+  /** Writes what the Ready asks to persist; false when there was nothing to write. */
+  private persist(ready: Ready, batch: number): boolean {
+    const disk = this.context.disk;
+    const node = this.options.name;
+    let wrote = false;
+    if (ready.snapshot !== null) {
+      disk.set(SNAPSHOT_FILE, ready.snapshot);
+      disk.set(WAL_FILE, []);
+      this.emit({ type: "raft.snapshot", node, batch, index: ready.snapshot.metadata.index, term: ready.snapshot.metadata.term });
+      wrote = true;
+    }
+    if (ready.entries.length > 0) {
+      this.writeEntries(ready.entries, batch);
+      wrote = true;
+    }
+    if (ready.hardState !== null) {
+      disk.set(HARD_STATE_FILE, ready.hardState);
+      const { term, vote, commit } = ready.hardState;
+      if (this.context.trace.enabled) this.emit({ type: "raft.hardstate", node, batch, term, vote: vote ?? "", commit });
+      wrote = wrote || ready.mustSync;
+      if (commit !== this.commit) {
+        this.commit = commit;
+        this.emit({ type: "raft.commit", node, term, commit });
+      }
+      this.term = term;
+    }
+    return wrote;
+  }
+
+  private writeEntries(entries: readonly Entry[], batch: number): void {
+    const disk = this.context.disk;
+    const wal = disk.readList(WAL_FILE) as Entry[];
+    const first = (entries[0] as Entry).index;
+    const walFirst = wal.length > 0 ? (wal[0] as Entry).index : first;
+    const keep = Math.max(0, first - walFirst);
+    if (keep < wal.length) {
+      const removed: LogEntryRef[] = [];
+      for (let position = keep; position < wal.length; position++) removed.push(entryRef(wal[position] as Entry));
+      disk.truncate(WAL_FILE, keep);
+      this.emit({ type: "raft.truncate", node: this.options.name, batch, lastIndex: first - 1, removed });
+    }
+    disk.append(WAL_FILE, entries);
+    if (this.context.trace.enabled) this.emit({ type: "raft.append", node: this.options.name, batch, entries: entries.map(entryRef) });
+  }
+
+  private applyEntry(entry: Entry): void {
+    if (entry.index <= this.applied) return;
+    this.applied = entry.index;
+    const node = this.options.name;
+    if (entry.type === "conf-change") {
+      this.raft.applyConfChange(entry.data as ConfChange);
+    } else if (entry.data !== null) {
+      const data = entry.data as ProposalData;
+      const outcome = this.stateMachine.apply(data.request, entry.index);
+      const pending = data.member === node ? this.pending.get(data.key) : undefined;
+      if (pending !== undefined) {
+        this.pending.delete(data.key);
+        this.context.cancelTimer(pending.timer);
+        this.respond(pending.client, pending.clientRequestId, outcome);
+      }
+    }
+    if (this.context.trace.enabled) this.emit({ type: "raft.apply", node, index: entry.index, term: entry.term, id: entryId(entry) });
+  }
+
+  private serveReads(): void {
+    if (this.readWaiters.length === 0) return;
+    let kept = 0;
+    for (const key of this.readWaiters) {
+      const pending = this.pending.get(key);
+      if (pending === undefined) continue;
+      if (pending.readIndex > this.applied) {
+        this.readWaiters[kept++] = key;
+        continue;
+      }
+      this.pending.delete(key);
+      this.context.cancelTimer(pending.timer);
+      this.respond(pending.client, pending.clientRequestId, this.stateMachine.read(pending.request));
+    }
+    this.readWaiters.length = kept;
+  }
+
+  private maybeSnapshot(): void {
+    if (this.applied - this.snapshotIndex < this.options.snapshotEntries) return;
+    const result = this.raft.createSnapshot(this.applied, this.stateMachine.snapshot());
+    if (!result.ok) return;
+    const snapshot = result.snapshot;
+    const disk = this.context.disk;
+    disk.set(SNAPSHOT_FILE, snapshot);
+    disk.set(WAL_FILE, (disk.readList(WAL_FILE) as Entry[]).filter((entry) => entry.index > snapshot.metadata.index));
+    this.snapshotIndex = snapshot.metadata.index;
+    const compactTo = this.applied - this.options.catchUpEntries;
+    if (compactTo > this.raft.status().firstIndex) this.raft.compact(compactTo);
+  }
+
+  private observe(ready: Ready): void {
+    const node = this.options.name;
+    for (const event of ready.events) this.observeEvent(event);
+    if (ready.softState !== null) {
+      const role = ready.softState.role;
+      const lead = ready.softState.lead ?? "";
+      const term = ready.hardState?.term ?? this.term;
+      if (role !== this.role || lead !== this.lead) {
+        this.role = role;
+        this.lead = lead;
+        this.emit({ type: "raft.role", node, role, term, lead, reason: this.lastReason });
+      }
+      this.lastReason = "";
+    }
+  }
+
+  private observeEvent(event: RaftEvent): void {
+    const node = this.options.name;
+    if (event.type === "became-follower") this.lastReason = event.reason;
+    else if (event.type === "became-candidate") this.lastReason = event.transfer ? "leader transfer" : "election timeout";
+    else if (event.type === "became-pre-candidate") this.lastReason = "election timeout (pre-vote first)";
+    else if (event.type === "became-leader") this.lastReason = "won the election";
+    if (event.type === "progress-changed") {
+      this.emit({ type: "raft.progress", node, peer: event.peer, state: event.to, match: event.match, next: event.next, inflight: 0 });
+    }
+    const { type: kind, ...detail } = event;
+    this.emit({ type: "raft.event", node, kind, text: narrateRaftEvent(node, event), detail });
+  }
+
+  private emit(event: ClusterEvent): void {
+    if (this.context.trace.enabled) this.context.emit(event);
+  }
+}
+
+export function entryId(entry: Entry): string {
+  if (entry.type === "conf-change") return "conf";
+  if (entry.data === null) return "noop";
+  return (entry.data as ProposalData).id;
+}
+
+function entryRef(entry: Entry): LogEntryRef {
+  return { index: entry.index, term: entry.term, id: entryId(entry) };
+}
+
+function proposalKey(message: Message): string {
+  const data = message.entries[0]?.data as ProposalData | null | undefined;
+  return `${message.from}>${data?.key ?? ""}`;
+}
+
+/** A bounded set of recently seen keys (the oldest are forgotten first). */
+class RecentSet {
+  private readonly keys = new Set<string>();
+  private readonly order: string[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** True the first time `key` is offered (within the last `capacity` keys). */
+  firstTime(key: string): boolean {
+    if (this.keys.has(key)) return false;
+    if (this.order.length < this.capacity) {
+      this.order.push(key);
+    } else {
+      this.keys.delete(this.order[this.next] as string);
+      this.order[this.next] = key;
+      this.next = (this.next + 1) % this.capacity;
+    }
+    this.keys.add(key);
+    return true;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * One fuzz run: a cluster, a random workload and a random fault plan, all drawn from one seed.
+ *
+ * Swarm testing: each seed draws its own fault rates and switches some fault kinds off entirely, so
+ * that over many seeds every combination gets room to show its bugs. A run has two phases, as
+ * TigerBeetle's simulator does: a safety phase with faults, checked event by event; then a liveness
+ * phase in which every fault is undone and the cluster must elect a leader within 10 election
+ * timeouts and apply every acknowledged write on every member. The client history is then checked
+ * for linearizability.
+ */
+import { checkHistory } from "../check/linearizability/index.js";
+import { toEtcdHistory } from "../check/etcd-history.js";
+import { DEFAULT_SETTINGS, EtcdCluster, type ClusterSettings, type Violation } from "../etcd/cluster.js";
+import { DEFAULT_NEMESIS, drawFaultPlan, NEMESIS_KINDS, type NemesisKind, type NemesisOptions, type TimedFault } from "../sim/faults.js";
+import type { Prng } from "../sim/prng.js";
+import { MICROS_PER_MS, type Micros } from "../sim/time.js";
+import { Trace, type TypedEvent } from "../sim/trace.js";
+import { World } from "../sim/world.js";
+import type { History } from "../etcd/history.js";
+import { DEFAULT_WORKLOAD, Workload } from "./workload.js";
+
+export interface FuzzOptions {
+  readonly members: number;
+  readonly bugs: readonly string[];
+  /** Check the client history for linearizability (with this budget per seed, when a clock is given). */
+  readonly checkLinearizability: boolean;
+  readonly historyBudgetMs?: number;
+  readonly now?: () => number;
+  /** Record the whole trace (for a failing seed's trace file). */
+  readonly recordTrace?: boolean;
+  /** Replay this plan instead of drawing one (shrinking and repro scenarios). */
+  readonly plan?: readonly TimedFault[];
+}
+
+export interface SeedResult {
+  readonly seed: number;
+  readonly violations: readonly Violation[];
+  readonly events: number;
+  readonly virtualUs: Micros;
+  readonly operations: number;
+  readonly linearizable: boolean | null;
+  readonly plan: readonly TimedFault[];
+  readonly settings: ClusterSettings;
+  readonly trace: Trace<TypedEvent>;
+  readonly history: History;
+}
+
+/** The fuzz cluster runs etcd's Raft with a faster tick, so that 10 virtual seconds hold 50 election timeouts. */
+export const FUZZ_SETTINGS: ClusterSettings = {
+  ...DEFAULT_SETTINGS,
+  tickUs: 20 * MICROS_PER_MS,
+  requestTimeoutUs: 1_400 * MICROS_PER_MS,
+  snapshotEntries: 100,
+  catchUpEntries: 20,
+};
+
+export const FAULTS_FROM_US: Micros = 1_000 * MICROS_PER_MS;
+export const FAULTS_UNTIL_US: Micros = 6_000 * MICROS_PER_MS;
+const LIVENESS_ELECTION_TIMEOUTS = 10;
+
+export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
+  const trace = new Trace<TypedEvent>(options.recordTrace === true);
+  const world = new World({ seed, trace, fsyncLatency: { kind: "uniform", minUs: 1_000, maxUs: 3_000 } });
+  const swarm = world.random("swarm");
+  const leaseReads = options.bugs.includes("lease-read-under-drift") || swarm.chance(1, 4);
+  const settings: ClusterSettings = { ...FUZZ_SETTINGS, readOnly: leaseReads ? "lease-based" : "safe" };
+  const cluster = new EtcdCluster(world, { members: options.members, bugs: options.bugs, observe: options.recordTrace === true, settings });
+  const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, swarmNemesis(swarm, leaseReads));
+  world.scheduleFaults(plan);
+  const workload = new Workload(cluster, world.random("workload"), DEFAULT_WORKLOAD);
+  const faultsEnd = plan.reduce((latest, record) => Math.max(latest, record.at), FAULTS_UNTIL_US);
+  world.runUntil(faultsEnd);
+  livenessPhase(cluster, workload);
+  const linearizable = options.checkLinearizability ? checkLinearizability(cluster, options) : null;
+  return {
+    seed,
+    violations: cluster.violations(),
+    events: world.eventsProcessed,
+    virtualUs: world.now,
+    operations: cluster.history.operations.length,
+    linearizable,
+    plan,
+    settings,
+    trace,
+    history: cluster.history,
+  };
+}
+
+/** Each seed's own fault mix: every kind gets a weight from 0 (off) to 3. */
+function swarmNemesis(random: Prng, leaseReads: boolean): NemesisOptions {
+  const weights = {} as Record<NemesisKind, number>;
+  for (const kind of NEMESIS_KINDS) weights[kind] = random.int(4);
+  // Lease reads count time in ticks, which a paused process does not see pass: they are only safe
+  // when pauses stay shorter than the lease margin, so lease-read seeds do not pause members.
+  if (leaseReads) weights.pause = 0;
+  if (NEMESIS_KINDS.every((kind) => weights[kind] === 0)) weights[random.pick(NEMESIS_KINDS)] = 1;
+  return {
+    ...DEFAULT_NEMESIS,
+    startUs: FAULTS_FROM_US,
+    endUs: FAULTS_UNTIL_US,
+    meanGapUs: random.range(150, 800) * MICROS_PER_MS,
+    weights,
+    maxDrift: 0.04,
+  };
+}
+
+function livenessPhase(cluster: EtcdCluster, workload: Workload): void {
+  const world = cluster.world;
+  cluster.healAll();
+  const bound = LIVENESS_ELECTION_TIMEOUTS * cluster.electionTimeoutUs();
+  const healedAt = world.now;
+  world.runUntil(healedAt + bound, () => cluster.leader() !== undefined);
+  if (cluster.leader() === undefined) {
+    cluster.reportViolation({ kind: "liveness", detail: `no leader within ${LIVENESS_ELECTION_TIMEOUTS} election timeouts after the faults stopped`, timeUs: world.now });
+    return;
+  }
+  workload.stop();
+  world.runUntil(world.now + bound + DEFAULT_WORKLOAD.timeoutUs, () => workload.idle);
+  const target = Math.max(...cluster.members.map((name) => cluster.member(name)?.raft.status().commit ?? 0));
+  const converged = (): boolean => cluster.members.every((name) => (cluster.member(name)?.raft.status().applied ?? 0) >= target);
+  world.runUntil(world.now + bound, converged);
+  if (!converged()) {
+    const applied = cluster.members.map((name) => `${name}=${cluster.member(name)?.raft.status().applied ?? "down"}`).join(" ");
+    cluster.reportViolation({ kind: "liveness", detail: `acknowledged writes not applied on every member within ${LIVENESS_ELECTION_TIMEOUTS} election timeouts of healing: commit ${target}, applied ${applied}`, timeUs: world.now });
+  }
+}
+
+function checkLinearizability(cluster: EtcdCluster, options: FuzzOptions): boolean | null {
+  const history = toEtcdHistory(cluster.history.operations);
+  const budget = options.historyBudgetMs !== undefined && options.now !== undefined ? { timeoutMs: options.historyBudgetMs, now: options.now } : {};
+  const result = checkHistory(history, budget);
+  if (result.linearizable === false) {
+    cluster.reportViolation({ kind: "linearizability", detail: result.explanation?.summary ?? "the client history is not linearizable", timeUs: cluster.world.now });
+  }
+  return result.linearizable;
+}

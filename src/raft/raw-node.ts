@@ -1,0 +1,309 @@
+/**
+ * RawNode: the host's handle on one Raft node (etcd's RawNode). It drives the state machine
+ * (`tick`, `step`, requests), hands out work in Ready batches and takes it back in `advance`.
+ * See index.ts for the host's duties for each Ready.
+ */
+import { assert, assertNever } from "./assert.js";
+import { confStateOf } from "./confchange.js";
+import type { RaftEvent } from "./events.js";
+import { forwardProposal, forwardReadIndex, forwardTransfer } from "./follower.js";
+import { leaderPropose, leaderReadIndex, leaderTransfer } from "./leader.js";
+import { NO_TERM } from "./log.js";
+import type { Progress } from "./progress.js";
+import { Raft } from "./raft.js";
+import {
+  ACCEPTED,
+  EMPTY_RESTART_STATE,
+  type CampaignResult,
+  type CompactResult,
+  type ConfChange,
+  type ConfState,
+  type CreateSnapshotResult,
+  type Entry,
+  type HardState,
+  type Message,
+  type NodeId,
+  type PeerProgress,
+  type ProposalDropReason,
+  type ProposeResult,
+  type RaftConfig,
+  type ReadIndexResult,
+  type ReadState,
+  type Ready,
+  type ResolvedRaftConfig,
+  type RestartState,
+  type SoftState,
+  type Status,
+  type TransferResult,
+} from "./types.js";
+
+const NO_MESSAGES: readonly Message[] = Object.freeze([]);
+const NO_READ_STATES: readonly ReadState[] = Object.freeze([]);
+const NO_EVENTS: readonly RaftEvent[] = Object.freeze([]);
+
+const CONF_CHANGE_TYPES: ReadonlySet<string> = new Set(["add-node", "remove-node", "add-learner"]);
+const TRANSITIONS: ReadonlySet<string> = new Set(["auto", "joint-implicit", "joint-explicit"]);
+
+export class RawNode {
+  private readonly raft: Raft;
+  private previousSoftState: SoftState;
+  private previousHardState: HardState;
+  /** The Ready handed out and not yet advanced (one at a time). */
+  private outstanding: Ready | null = null;
+  /** Local messages stepped by `advance`, once the Ready they depend on is durable. */
+  private stepsOnAdvance: Message[] = [];
+
+  constructor(config: RaftConfig, restart: RestartState = EMPTY_RESTART_STATE) {
+    this.raft = new Raft(config, restart);
+    this.previousSoftState = { lead: null, role: "follower" };
+    this.previousHardState = restart.hardState;
+  }
+
+  get id(): NodeId {
+    return this.raft.id;
+  }
+
+  /** The configuration with every default filled in. */
+  get settings(): ResolvedRaftConfig {
+    return this.raft.settings;
+  }
+
+  /** Advances the node's logical clock by one tick. */
+  tick(): void {
+    this.raft.tick();
+  }
+
+  /** Delivers a message from the network (never a local message type). */
+  step(message: Message): void {
+    const type = message.type;
+    assert(
+      type !== "MsgHup" && type !== "MsgBeat" && type !== "MsgCheckQuorum" && type !== "MsgUnreachable" && type !== "MsgSnapStatus",
+      "a local message type is never stepped from the network",
+    );
+    assert(message.to === this.raft.id, "a message is stepped into its addressee");
+    const response = type === "MsgAppResp" || type === "MsgHeartbeatResp" || type === "MsgVoteResp" || type === "MsgPreVoteResp";
+    if (response && !this.raft.tracker.progress.has(message.from)) return;
+    this.raft.step(message);
+  }
+
+  propose(data: unknown): ProposeResult {
+    return resultOf(this.proposeEntry({ index: 0, term: 0, type: "normal", data }));
+  }
+
+  proposeConfChange(change: ConfChange): ProposeResult {
+    assert(TRANSITIONS.has(change.transition), `a conf change transition is known (got ${String(change.transition)})`);
+    for (const single of change.changes) {
+      assert(CONF_CHANGE_TYPES.has(single.type), `a conf change type is known (got ${String(single.type)})`);
+      assert(typeof single.node === "string" && single.node.length > 0, "a conf change names a node");
+    }
+    return resultOf(this.proposeEntry({ index: 0, term: 0, type: "conf-change", data: change }));
+  }
+
+  private proposeEntry(entry: Entry): ProposalDropReason | null {
+    const raft = this.raft;
+    switch (raft.role) {
+      case "leader":
+        return leaderPropose(raft, [entry], raft.id);
+      case "follower":
+        return forwardProposal(raft, [entry], raft.id);
+      case "pre-candidate":
+      case "candidate":
+        return raft.dropProposal(raft.id, "no leader");
+      default:
+        return assertNever(raft.role, "role");
+    }
+  }
+
+  /** Starts an election now (a pre-election with preVote), as if the election timer had fired. */
+  campaign(): CampaignResult {
+    const refusal = this.raft.hup(this.raft.preVote ? "pre-election" : "election");
+    return refusal === null ? ACCEPTED : { ok: false, reason: refusal };
+  }
+
+  /** Asks the leader (this node, or the one it knows) to hand leadership to `to`. */
+  transferLeader(to: NodeId): TransferResult {
+    const raft = this.raft;
+    switch (raft.role) {
+      case "leader": {
+        const refusal = leaderTransfer(raft, to);
+        return refusal === null ? ACCEPTED : { ok: false, reason: refusal };
+      }
+      case "follower":
+        return forwardTransfer(raft, to) ? ACCEPTED : { ok: false, reason: "no leader" };
+      case "pre-candidate":
+      case "candidate":
+        return { ok: false, reason: "no leader" };
+      default:
+        return assertNever(raft.role, "role");
+    }
+  }
+
+  /**
+   * Requests a linearizable read point: a later Ready carries a ReadState with this `context`
+   * and an index; reads may be served once the state machine has applied that index.
+   */
+  readIndex(context: string): ReadIndexResult {
+    const raft = this.raft;
+    switch (raft.role) {
+      case "leader":
+        leaderReadIndex(raft, raft.id, context);
+        return ACCEPTED;
+      case "follower":
+        return forwardReadIndex(raft, context) ? ACCEPTED : { ok: false, reason: "no leader" };
+      case "pre-candidate":
+      case "candidate":
+        return { ok: false, reason: "no leader" };
+      default:
+        return assertNever(raft.role, "role");
+    }
+  }
+
+  /** False while a Ready is handed out and not yet advanced. */
+  hasReady(): boolean {
+    if (this.outstanding !== null) return false;
+    const raft = this.raft;
+    const soft = this.previousSoftState;
+    if (raft.lead !== soft.lead || raft.role !== soft.role) return true;
+    const hard = this.previousHardState;
+    if (raft.term !== hard.term || raft.vote !== hard.vote || raft.log.committed !== hard.commit) return true;
+    const log = raft.log;
+    if (log.hasUnstableEntries() || log.unstableSnapshot !== null || log.hasCommittedEntries()) return true;
+    return raft.messages.length > 0 || raft.readStates.length > 0 || raft.afterPersist.length > 0 || raft.events.length > 0;
+  }
+
+  ready(): Ready {
+    assert(this.outstanding === null, "ready() is called again only after advance()");
+    const raft = this.raft;
+    const log = raft.log;
+    let softState: SoftState | null = null;
+    if (raft.lead !== this.previousSoftState.lead || raft.role !== this.previousSoftState.role) {
+      softState = { lead: raft.lead, role: raft.role };
+      this.previousSoftState = softState;
+    }
+    const previous = this.previousHardState;
+    const termOrVoteChanged = raft.term !== previous.term || raft.vote !== previous.vote;
+    let hardState: HardState | null = null;
+    if (termOrVoteChanged || log.committed !== previous.commit) {
+      hardState = { term: raft.term, vote: raft.vote, commit: log.committed };
+      this.previousHardState = hardState;
+    }
+    const entries = log.takeUnstableEntries();
+    const snapshot = log.takeUnstableSnapshot();
+    const ready: Ready = {
+      softState,
+      hardState,
+      entries,
+      snapshot,
+      committedEntries: log.takeCommittedEntries(),
+      messages: raft.messages.length === 0 ? NO_MESSAGES : raft.messages,
+      readStates: raft.readStates.length === 0 ? NO_READ_STATES : raft.readStates,
+      mustSync: termOrVoteChanged || entries.length > 0 || snapshot !== null,
+      events: raft.events.length === 0 ? NO_EVENTS : raft.events,
+    };
+    if (raft.messages.length > 0) raft.messages = [];
+    if (raft.readStates.length > 0) raft.readStates = [];
+    if (raft.events.length > 0) raft.events = [];
+    this.stepsOnAdvance = raft.afterPersist;
+    raft.afterPersist = [];
+    this.outstanding = ready;
+    return ready;
+  }
+
+  /**
+   * The host persisted `ready`, sent its messages and applied its snapshot and committed entries:
+   * record that, then count this node's own durable votes and entries.
+   */
+  advance(ready: Ready): void {
+    assert(ready === this.outstanding, "advance() takes the Ready last handed out");
+    this.outstanding = null;
+    const raft = this.raft;
+    if (ready.snapshot !== null) raft.appliedTo(raft.log.snapshotApplied());
+    const committed = ready.committedEntries;
+    if (committed.length > 0) {
+      raft.appliedTo((committed[committed.length - 1] as Entry).index);
+      raft.reduceUncommittedSize(committed);
+    }
+    const steps = this.stepsOnAdvance;
+    this.stepsOnAdvance = [];
+    for (const message of steps) raft.step(message);
+  }
+
+  /** Applies a committed conf-change entry's change; returns the new configuration. */
+  applyConfChange(change: ConfChange): ConfState {
+    return this.raft.applyConfChange(change);
+  }
+
+  /** The host could not deliver a message to `id`: its replication falls back to probing. */
+  reportUnreachable(id: NodeId): void {
+    this.raft.stepLocal("MsgUnreachable", id);
+  }
+
+  /** The fate of a MsgSnap the host sent to `id`. */
+  reportSnapshot(id: NodeId, status: "finish" | "failure"): void {
+    const message = this.raft.message("MsgSnapStatus", this.raft.id);
+    message.term = 0;
+    message.from = id;
+    message.reject = status === "failure";
+    this.raft.step(message);
+  }
+
+  /**
+   * Records a snapshot of the host's state machine at an applied `index`, sent to followers that
+   * need compacted entries. `confState` defaults to the current configuration, which is the one at
+   * `index` only when `index` is the applied index (call it after `advance`).
+   */
+  createSnapshot(index: number, data: unknown, confState?: ConfState): CreateSnapshotResult {
+    const log = this.raft.log;
+    assert(Number.isInteger(index) && index <= log.applied, `a snapshot is taken at an applied index (${index} > ${log.applied})`);
+    const newest = log.snapshot === null ? 0 : log.snapshot.metadata.index;
+    if (index <= newest) return { ok: false, reason: "snapshot out of date" };
+    assert(confState !== undefined || index === log.applied, "a snapshot below the applied index names its conf state");
+    const term = log.term(index);
+    assert(term !== NO_TERM, `the term of ${index} is known`);
+    const snapshot = { metadata: { index, term, confState: confState ?? confStateOf(this.raft.tracker.config) }, data };
+    log.setSnapshot(snapshot);
+    return { ok: true, snapshot };
+  }
+
+  /** Drops the log entries up to `index` (at most the applied index and the newest snapshot's). */
+  compact(index: number): CompactResult {
+    return this.raft.log.compact(index) ? ACCEPTED : { ok: false, reason: "already compacted" };
+  }
+
+  status(): Status {
+    const raft = this.raft;
+    const log = raft.log;
+    return {
+      id: raft.id,
+      role: raft.role,
+      term: raft.term,
+      vote: raft.vote,
+      lead: raft.lead,
+      commit: log.committed,
+      applied: log.applied,
+      firstIndex: log.firstIndex(),
+      lastIndex: log.lastIndex(),
+      confState: confStateOf(raft.tracker.config),
+      leadTransferee: raft.leadTransferee,
+      progress: raft.role === "leader" ? raft.tracker.peers.map(peerProgress) : null,
+    };
+  }
+}
+
+function peerProgress(progress: Progress): PeerProgress {
+  return {
+    id: progress.id,
+    match: progress.match,
+    next: progress.next,
+    state: progress.state,
+    inflight: progress.inflights.count,
+    paused: progress.isPaused(),
+    recentActive: progress.recentActive,
+    isLearner: progress.isLearner,
+    pendingSnapshot: progress.pendingSnapshot,
+  };
+}
+
+function resultOf(refusal: ProposalDropReason | null): ProposeResult {
+  return refusal === null ? ACCEPTED : { ok: false, reason: refusal };
+}
