@@ -26,9 +26,10 @@ function run(): { events: number; traceEvents: number; proposals: number; acknow
   let proposals = 0;
   let acknowledged = 0;
   const gapUs = 1_000_000 / PROPOSALS_PER_S;
+  let endpoint = "n1";
   const propose = (): void => {
     proposals++;
-    const endpoint = cluster.leader() ?? "n1";
+    if (proposals % PROPOSALS_PER_S === 0) endpoint = cluster.leader() ?? "n1";
     client.call(endpoint, { kind: "put", request: { key: bytesFromText(`k${proposals % 100}`), value: bytesFromText(`v${proposals}`) } }, 5_000_000, (outcome) => {
       if (outcome.ok) acknowledged++;
     });

@@ -49,17 +49,21 @@ class LogModel {
     return index > this.offset ? this.ids[index - this.offset - 1] : undefined;
   }
 
+  appendEntry(index: number, term: number, id: string): void {
+    const position = index - this.offset - 1;
+    if (position < 0) return;
+    if (this.terms.length > position) {
+      this.terms.length = position;
+      this.ids.length = position;
+    }
+    this.terms.push(term);
+    this.ids.push(id);
+  }
+
   apply(write: PendingWrite): void {
     switch (write.kind) {
       case "append":
-        for (const entry of write.entries) {
-          const position = entry.index - this.offset - 1;
-          if (position < 0) continue;
-          this.terms.length = Math.min(this.terms.length, position);
-          this.ids.length = this.terms.length;
-          this.terms.push(entry.term);
-          this.ids.push(entry.id);
-        }
+        for (const entry of write.entries) this.appendEntry(entry.index, entry.term, entry.id);
         return;
       case "truncate": {
         const keep = Math.max(0, write.lastIndex - this.offset);
@@ -91,6 +95,15 @@ class LogModel {
   }
 }
 
+/** Terms below 2^22 and indexes below 2^31 pack into one safe integer key. */
+const TERM_SPAN = 4_194_304;
+const PRUNE_EVERY = 4096;
+
+function canonicalKey(index: number, term: number): number {
+  if (term >= TERM_SPAN) throw new Error(`assertion failed: term ${term} exceeds the checker's range`);
+  return index * TERM_SPAN + term;
+}
+
 class MemberModel {
   written = new LogModel();
   durable = new LogModel();
@@ -104,11 +117,13 @@ class MemberModel {
 export class RaftInvariantChecker {
   private readonly members = new Map<string, MemberModel>();
   private readonly leaders = new Map<number, string>();
-  /** For each (index, term): the command and the term of the entry before it. */
-  private readonly canonical = new Map<string, { id: string; previousTerm: number }>();
+  /** For each (index, term), keyed by `canonicalKey`: the command and the term of the entry before it. */
+  private readonly canonical = new Map<number, { id: string; previousTerm: number }>();
   private readonly committed = new Map<number, { term: number; id: string }>();
   private committedMax = 0;
   private readonly applied = new Map<number, { id: string; node: string }>();
+  private prunedTo = 0;
+  private nextPruneAt = PRUNE_EVERY;
   readonly violations: InvariantViolation[] = [];
 
   constructor(private readonly onViolation: (violation: InvariantViolation) => void = () => undefined) {}
@@ -199,14 +214,14 @@ export class RaftInvariantChecker {
     const member = this.member(event.node);
     for (const entry of event.entries) {
       const previousTerm = member.written.term(entry.index - 1) ?? -1;
-      const key = `${entry.index}/${entry.term}`;
+      const key = canonicalKey(entry.index, entry.term);
       const known = this.canonical.get(key);
       if (known === undefined) {
         this.canonical.set(key, { id: entry.id, previousTerm });
       } else if (known.id !== entry.id || (previousTerm !== -1 && known.previousTerm !== -1 && known.previousTerm !== previousTerm)) {
         this.report(time, "log-matching", `${event.node} has entry ${entry.index} of term ${entry.term} as ${entry.id} after term ${previousTerm}, but another log has it as ${known.id} after term ${known.previousTerm}`);
       }
-      member.written.apply({ kind: "append", batch: event.batch, entries: [entry] });
+      member.written.appendEntry(entry.index, entry.term, entry.id);
     }
     member.pending.push({ kind: "append", batch: event.batch, entries: event.entries });
   }
@@ -231,6 +246,22 @@ export class RaftInvariantChecker {
     if (done > 0) member.pending.splice(0, done);
   }
 
+  /**
+   * Forgets what no member can touch again: every member's log starts after its snapshot, so no
+   * entry at or below the lowest snapshot index will be appended, committed or applied anew.
+   */
+  private prune(): void {
+    let low = Infinity;
+    for (const member of this.members.values()) low = Math.min(low, member.durable.offset);
+    if (!(low > this.prunedTo)) return;
+    for (let index = this.prunedTo + 1; index <= low; index++) {
+      this.committed.delete(index);
+      this.applied.delete(index);
+    }
+    for (const key of this.canonical.keys()) if (Math.floor(key / TERM_SPAN) <= low) this.canonical.delete(key);
+    this.prunedTo = low;
+  }
+
   private commit(time: Micros, event: Extract<ClusterEvent, { type: "raft.commit" }>): void {
     const member = this.member(event.node);
     if (event.commit < member.commit) {
@@ -249,6 +280,10 @@ export class RaftInvariantChecker {
       }
     }
     member.commit = Math.max(member.commit, event.commit);
+    if (event.commit >= this.nextPruneAt) {
+      this.nextPruneAt = event.commit + PRUNE_EVERY;
+      this.prune();
+    }
   }
 
   private apply(time: Micros, event: Extract<ClusterEvent, { type: "raft.apply" }>): void {

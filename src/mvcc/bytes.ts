@@ -59,14 +59,17 @@ export function arrayFromBytes(bytes: ByteString): Uint8Array {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8");
 
+/** ASCII text is its own UTF-8 encoding (and the common case: keys such as `/registry/pods/...`). */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** The UTF-8 encoding of `text`. */
 export function bytesFromText(text: string): ByteString {
-  return bytesFromArray(encoder.encode(text));
+  return ASCII.test(text) ? text : bytesFromArray(encoder.encode(text));
 }
 
 /** The text whose UTF-8 encoding is `bytes` (invalid sequences become U+FFFD). */
 export function textFromBytes(bytes: ByteString): string {
-  return decoder.decode(arrayFromBytes(bytes));
+  return ASCII.test(bytes) ? bytes : decoder.decode(arrayFromBytes(bytes));
 }
 
 /** Lower-case hexadecimal, two digits per byte. */
