@@ -9,7 +9,7 @@
 import { EtcdError } from "../mvcc/errors.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext, World } from "../sim/world.js";
-import type { ClientResponseMessage, KvRequest, KvResponse, Outcome } from "./protocol.js";
+import { type ClientResponseMessage, describeOutcome, describeRequest, type KvRequest, type KvResponse, type Outcome } from "./protocol.js";
 import { History } from "./history.js";
 
 /** What the client library reports when its own deadline passes first (etcdctl prints it). */
@@ -40,6 +40,9 @@ export class ClientActor implements ActorBehavior {
   call(endpoint: string, request: KvRequest, timeoutUs: Micros, done: (outcome: CallOutcome) => void, process = this.context.address): void {
     const id = this.nextId++;
     const historyIndex = this.history.invoke(process, endpoint, request, this.context.now());
+    if (this.context.trace.enabled) {
+      this.context.emit({ type: "client.invoke", client: process, endpoint, op: historyIndex, summary: describeRequest(request) });
+    }
     const timer = this.context.setTimer(timeoutUs, id);
     this.calls.set(id, { historyIndex, timer, done });
     this.context.send(endpoint, { type: "client.request", id, request });
@@ -52,6 +55,10 @@ export class ClientActor implements ActorBehavior {
     this.calls.delete(response.id);
     this.context.cancelTimer(call.timer);
     this.history.complete(call.historyIndex, response.outcome, this.context.now());
+    if (this.context.trace.enabled) {
+      const operation = this.history.operations[call.historyIndex];
+      this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(response.outcome) });
+    }
     call.done({ ...response.outcome, timedOut: false });
   }
 
@@ -60,6 +67,10 @@ export class ClientActor implements ActorBehavior {
     if (call === undefined) return;
     this.calls.delete(id);
     this.history.timeout(call.historyIndex, this.context.now());
+    if (this.context.trace.enabled) {
+      const operation = this.history.operations[call.historyIndex];
+      this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: "unknown", summary: CLIENT_DEADLINE_EXCEEDED.message });
+    }
     call.done({ ok: false, error: CLIENT_DEADLINE_EXCEEDED, timedOut: true });
   }
 }

@@ -77,7 +77,8 @@ export class EtcdCluster {
       bugs: this.bugs,
       observe: this.options.observe,
     };
-    this.world.spawn(name, (context) => new Member(context, memberOptions, new MvccStateMachine()), {
+    const hooks = { onPanic: (violation: InvariantViolation) => this.reportViolation(violation) };
+    this.world.spawn(name, (context) => new Member(context, memberOptions, new MvccStateMachine(), hooks), {
       partitionable: true,
     });
     if (!this.members.includes(name)) this.members.push(name);

@@ -19,7 +19,7 @@
  * fsync completes) and `forget-vote-on-restart` (the persisted vote is ignored after a restart).
  */
 import { RawNode } from "../raft/index.js";
-import type { ConfChange, Entry, HardState, Message, Ready, Snapshot } from "../raft/types.js";
+import type { ConfChange, Entry, HardState, Message, ProposeResult, Ready, Snapshot } from "../raft/types.js";
 import type { RaftEvent } from "../raft/events.js";
 import { EtcdError } from "../mvcc/errors.js";
 import type { Micros } from "../sim/time.js";
@@ -66,6 +66,19 @@ export interface ProposalData {
   readonly request: KvRequest;
 }
 
+export interface MemberHooks {
+  /** A Raft assertion failed under a planted bug (see `panic`). */
+  onPanic(violation: { readonly kind: string; readonly detail: string; readonly timeUs: Micros }): void;
+}
+
+/** Which safety property a Raft panic under a planted bug reveals. */
+function panicKind(message: string): string {
+  if (message.includes("Leader Completeness")) return "leader-completeness";
+  if (message.includes("conflicts with committed entry")) return "state-machine-safety";
+  if (message.includes("beyond the last index")) return "durability";
+  return "raft-panic";
+}
+
 export const HOST_BUGS = ["ack-before-fsync", "forget-vote-on-restart"] as const;
 
 export const ERROR_REQUEST_TIMED_OUT = new EtcdError("Unavailable", "etcdserver: request timed out");
@@ -105,6 +118,7 @@ export class Member implements ActorBehavior {
   private applied = 0;
   private snapshotIndex = 0;
   private lastReason = "";
+  private panicked = false;
   /**
    * Names this incarnation in request keys, so that an entry proposed before a crash and replayed
    * after the restart can never be taken for a new request (etcd's request IDs carry a time prefix
@@ -122,6 +136,7 @@ export class Member implements ActorBehavior {
     private readonly context: ActorContext,
     private readonly options: MemberOptions,
     readonly stateMachine: StateMachine,
+    private readonly hooks: MemberHooks = { onPanic: () => undefined },
   ) {
     this.incarnation = `${options.name}.${context.random.uint32().toString(36)}`;
     const disk = context.disk;
@@ -166,34 +181,49 @@ export class Member implements ActorBehavior {
   }
 
   onTimer(tag: number): void {
-    if (tag === TICK_TIMER) {
-      this.context.setTimer(this.options.tickUs, TICK_TIMER);
-      this.raft.tick();
-      this.retryPending();
-      this.processReady();
-      return;
+    if (this.panicked) return;
+    try {
+      if (tag === TICK_TIMER) {
+        this.context.setTimer(this.options.tickUs, TICK_TIMER);
+        this.raft.tick();
+        this.retryPending();
+        this.processReady();
+      } else {
+        this.timeOut(tag);
+      }
+    } catch (error) {
+      this.panic(error);
     }
-    this.timeOut(tag);
   }
 
   onMessage(from: string, message: unknown): void {
-    const type = (message as { type: string }).type;
-    if (type === "client.request") {
-      if (this.seen.firstTime(`${from}#${(message as ClientRequestMessage).id}`)) this.handleClient(from, message as ClientRequestMessage);
-    } else if (type !== "MsgProp" || this.seen.firstTime(proposalKey(message as Message))) {
-      this.raft.step(message as Message);
+    if (this.panicked) return;
+    try {
+      const type = (message as { type: string }).type;
+      if (type === "client.request") {
+        if (this.seen.firstTime(`${from}#${(message as ClientRequestMessage).id}`)) this.handleClient(from, message as ClientRequestMessage);
+      } else if (type !== "MsgProp" || this.seen.firstTime(proposalKey(message as Message))) {
+        this.raft.step(message as Message);
+      }
+      this.processReady();
+    } catch (error) {
+      this.panic(error);
     }
-    this.processReady();
   }
 
   onFsync(token: number): void {
-    const batch = this.batchOfFsync.get(token);
-    if (batch === undefined) return;
-    this.batchOfFsync.delete(token);
-    this.emit({ type: "raft.persist", node: this.options.name, batch });
-    if (this.waiting !== null && batch >= this.waiting.batch) {
-      this.finishReady(this.waiting.ready);
-      this.processReady();
+    if (this.panicked) return;
+    try {
+      const batch = this.batchOfFsync.get(token);
+      if (batch === undefined) return;
+      this.batchOfFsync.delete(token);
+      this.emit({ type: "raft.persist", node: this.options.name, batch });
+      if (this.waiting !== null && batch >= this.waiting.batch) {
+        this.finishReady(this.waiting.ready);
+        this.processReady();
+      }
+    } catch (error) {
+      this.panic(error);
     }
   }
 
@@ -206,6 +236,28 @@ export class Member implements ActorBehavior {
   transferLeader(to: string): void {
     this.raft.transferLeader(to);
     this.processReady();
+  }
+
+  /** Proposes a membership change (etcd's member add/remove/promote go through here). */
+  proposeConfChange(change: ConfChange): ProposeResult {
+    const result = this.raft.proposeConfChange(change);
+    this.processReady();
+    return result;
+  }
+
+  get isPanicked(): boolean {
+    return this.panicked;
+  }
+
+  /**
+   * A Raft assertion failed. Without planted bugs that is a bug in etcdlab: crash the run loudly.
+   * With planted bugs it is what etcd itself does when its log is corrupted (it panics): the member
+   * stops, and the panic is reported as the violation the bug caused.
+   */
+  private panic(error: unknown): void {
+    if (this.options.bugs.size === 0 || !(error instanceof Error) || !error.message.startsWith("assertion failed")) throw error;
+    this.panicked = true;
+    this.hooks.onPanic({ kind: panicKind(error.message), detail: `${this.options.name} panicked: ${error.message.slice("assertion failed: ".length)}`, timeUs: this.context.now() });
   }
 
   private handleClient(client: string, message: ClientRequestMessage): void {
@@ -294,7 +346,12 @@ export class Member implements ActorBehavior {
   }
 
   private send(messages: readonly Message[]): void {
-    for (const message of messages) this.context.send(message.to, message);
+    for (const message of messages) {
+      this.context.send(message.to, message);
+      // As etcd's transport does once a snapshot is on its way: the follower's progress goes back to
+      // probing, so a snapshot lost on the network is sent again rather than waited for forever.
+      if (message.type === "MsgSnap") this.raft.reportSnapshot(message.to, "finish");
+    }
   }
 
   /** Writes what the Ready asks to persist; false when there was nothing to write. */

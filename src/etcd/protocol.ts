@@ -5,6 +5,7 @@
  * Raft messages travel between members as they are (their `type` starts with "Msg"); client messages
  * have a `type` that starts with "client.".
  */
+import { textFromBytes } from "../mvcc/bytes.js";
 import type { EtcdError } from "../mvcc/errors.js";
 import type {
   CompactionRequest,
@@ -72,4 +73,39 @@ export function isSerializable(request: KvRequest): boolean {
   if (request.kind !== "txn" || !txnIsReadOnly(request.request)) return false;
   const ops = [...(request.request.success ?? []), ...(request.request.failure ?? [])];
   return ops.length > 0 && ops.every((op) => op.type === "range" && op.request.serializable === true);
+}
+
+/** A request in etcdctl's words, for traces and narration: `put k1 v1`, `get k1 --prefix`. */
+export function describeRequest(request: KvRequest): string {
+  switch (request.kind) {
+    case "range": {
+      const { key, rangeEnd, serializable, revision } = request.request;
+      const flags = [rangeEnd ? (rangeEnd === "\x00" ? "--from-key" : `to ${textFromBytes(rangeEnd)}`) : "", revision ? `--rev=${revision}` : "", serializable ? "--consistency=s" : ""].filter(Boolean);
+      return ["get", textFromBytes(key), ...flags].join(" ");
+    }
+    case "put":
+      return `put ${textFromBytes(request.request.key)} ${textFromBytes(request.request.value ?? "")}`;
+    case "deleteRange":
+      return `del ${textFromBytes(request.request.key)}${request.request.rangeEnd ? ` to ${textFromBytes(request.request.rangeEnd)}` : ""}`;
+    case "txn":
+      return `txn (${request.request.compare?.length ?? 0} compares, ${request.request.success?.length ?? 0} success ops, ${request.request.failure?.length ?? 0} failure ops)`;
+    case "compact":
+      return `compaction ${request.request.revision}`;
+  }
+}
+
+/** A response in a few words: `ok, revision 7`, `ok, 1 key`, or etcd's error message. */
+export function describeOutcome(outcome: Outcome<KvResponse>): string {
+  if (!outcome.ok) return outcome.error.message;
+  const response = outcome.value;
+  switch (response.kind) {
+    case "range":
+      return `ok, ${response.response.count} key${response.response.count === 1 ? "" : "s"} at revision ${response.response.header.revision}`;
+    case "deleteRange":
+      return `ok, ${response.response.deleted} deleted, revision ${response.response.header.revision}`;
+    case "txn":
+      return `ok, ${response.response.succeeded ? "succeeded" : "failed"}, revision ${response.response.header.revision}`;
+    default:
+      return `ok, revision ${response.response.header.revision}`;
+  }
 }

@@ -326,3 +326,50 @@ defineExpectation({
     return { passed: values.size === 1, detail: `applied indexes ${applied.join(" ")}` };
   },
 });
+
+/** Proposes a membership change at the leader; a new member is started with the configuration it joins. */
+function changeMembership(run: ScenarioRun, node: string, type: "add-node" | "add-learner" | "remove-node"): void {
+  const cluster = labOf(run).cluster;
+  const leader = cluster.leader();
+  if (leader === undefined) throw new InputError(`${run.where}: a membership change needs a leader, and there is none`);
+  const conf = statusOf(run, leader).confState;
+  const result = memberOf(run, leader).proposeConfChange({ transition: "auto", changes: [{ type, node }] });
+  if (!result.ok) throw new InputError(`${run.where}: the leader refused the membership change: ${result.reason}`);
+  if (type !== "remove-node" && !run.world.has(node)) {
+    const voters = type === "add-node" ? [...conf.voters, node] : conf.voters;
+    const learners = type === "add-learner" ? [...conf.learners, node] : conf.learners;
+    cluster.spawnMember(node, voters, learners);
+  }
+}
+
+for (const [name, type, summary] of [
+  ["add-learner", "add-learner", "add a new member as a learner (it receives the log but does not vote); etcdctl member add --learner"],
+  ["add-member", "add-node", "add a new voting member; etcdctl member add"],
+  ["promote", "add-node", "promote a learner to a voting member; etcdctl member promote"],
+  ["remove-member", "remove-node", "remove a member from the cluster; etcdctl member remove"],
+] as const) {
+  defineStep({
+    name,
+    summary,
+    example: `- ${name}: n4`,
+    clusters: ETCD,
+    schema: nodeSchema,
+    execute: (run, node) => changeMembership(run, node, type),
+  });
+}
+
+defineExpectation({
+  name: "members",
+  summary: "the voters and learners in the leader's applied configuration",
+  example: "members: {voters: [n1, n2, n3], learners: [n4]}",
+  clusters: ETCD,
+  schema: z.strictObject({ voters: z.array(nodeSchema).optional(), learners: z.array(nodeSchema).optional() }),
+  evaluate: (run, expected) => {
+    const leader = labOf(run).cluster.leader();
+    if (leader === undefined) return { passed: false, detail: "a leader to read the configuration from (there is none)" };
+    const conf = statusOf(run, leader).confState;
+    const same = (a: readonly string[] | undefined, b: readonly string[]) => a === undefined || [...a].sort().join(" ") === [...b].sort().join(" ");
+    const passed = same(expected.voters, conf.voters) && same(expected.learners, conf.learners);
+    return { passed, detail: `voters ${conf.voters.join(" ")}${conf.learners.length > 0 ? `, learners ${conf.learners.join(" ")}` : ""}` };
+  },
+});

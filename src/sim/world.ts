@@ -516,9 +516,22 @@ export class World {
   }
 }
 
+/**
+ * A message as the trace shows it: its `type` and its scalar fields (numbers, booleans, short
+ * strings), with lists shown by their length, e.g. `{type: "MsgApp", term: 3, index: 7, entries: 2}`.
+ * The kernel knows nothing of message types; this reads any plain object.
+ */
 function defaultSummary(message: unknown): MessageSummary {
-  if (typeof message === "object" && message !== null && typeof (message as { type?: unknown }).type === "string") {
-    return { type: (message as { type: string }).type };
+  if (typeof message !== "object" || message === null) return { type: typeof message };
+  const summary: Record<string, string | number | boolean | null> = {};
+  const fields = message as Record<string, unknown>;
+  summary.type = typeof fields.type === "string" ? fields.type : "message";
+  for (const field in fields) {
+    if (field === "type" || field === "from" || field === "to") continue;
+    const value = fields[field];
+    if (typeof value === "number" || typeof value === "boolean") summary[field] = value;
+    else if (typeof value === "string" && value.length <= 40) summary[field] = value;
+    else if (Array.isArray(value)) summary[field] = value.length;
   }
-  return { type: typeof message };
+  return summary as MessageSummary;
 }
