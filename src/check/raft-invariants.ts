@@ -7,7 +7,7 @@
  * - Leader append-only: a leader never removes entries from its own log.
  * - Log matching: two entries with the same index and term hold the same command, and the entries
  *   before them have the same terms (checked inductively, entry by entry).
- * - Leader completeness: a new leader's log holds every entry committed before it was elected.
+ * - Leader completeness: a leader's log holds every entry committed in an earlier term.
  * - State-machine safety: no two members apply different commands at the same index.
  * - Monotonic commit and apply: within one incarnation a member's commit and applied indexes never
  *   go backwards, and it applies indexes in order with no gaps (after a snapshot, from its index).
@@ -119,7 +119,8 @@ export class RaftInvariantChecker {
   private readonly leaders = new Map<number, string>();
   /** For each (index, term), keyed by `canonicalKey`: the command and the term of the entry before it. */
   private readonly canonical = new Map<number, { id: string; previousTerm: number }>();
-  private readonly committed = new Map<number, { term: number; id: string }>();
+  /** Committed entries: their term, command, and the term in which they were first seen committed. */
+  private readonly committed = new Map<number, { term: number; id: string; commitTerm: number }>();
   private committedMax = 0;
   private readonly applied = new Map<number, { id: string; node: string }>();
   private prunedTo = 0;
@@ -200,7 +201,9 @@ export class RaftInvariantChecker {
   private checkCompleteness(time: Micros, node: string, member: MemberModel): void {
     for (let index = member.written.offset + 1; index <= this.committedMax; index++) {
       const entry = this.committed.get(index);
-      if (entry === undefined) continue;
+      // The paper's property covers leaders of terms after the commit: a stale leader of an older
+      // term (a candidate that was paused, say, and collects its old votes later) need not have it.
+      if (entry === undefined || entry.commitTerm >= member.term) continue;
       const term = member.written.term(index);
       if (term !== entry.term || member.written.id(index) !== entry.id) {
         const has = term === undefined ? "has no entry there" : `has ${member.written.id(index)} (term ${term})`;
@@ -273,7 +276,7 @@ export class RaftInvariantChecker {
       if (term === undefined || id === undefined) continue;
       const known = this.committed.get(index);
       if (known === undefined) {
-        this.committed.set(index, { term, id });
+        this.committed.set(index, { term, id, commitTerm: event.term });
         if (index > this.committedMax) this.committedMax = index;
       } else if (known.term !== term || known.id !== id) {
         this.report(time, "state-machine-safety", `${event.node} committed ${id} (term ${term}) at index ${index}, where ${known.id} (term ${known.term}) was committed before`);

@@ -62,8 +62,8 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
   const trace = new Trace<TypedEvent>(options.recordTrace === true);
   const world = new World({ seed, trace, fsyncLatency: { kind: "uniform", minUs: 1_000, maxUs: 3_000 } });
   const swarm = world.random("swarm");
-  const leaseReads = options.bugs.includes("lease-read-under-drift") || swarm.chance(1, 4);
-  const settings: ClusterSettings = { ...FUZZ_SETTINGS, readOnly: leaseReads ? "lease-based" : "safe" };
+  const settings = swarmSettings(swarm, options.bugs);
+  const leaseReads = settings.readOnly === "lease-based";
   const cluster = new EtcdCluster(world, { members: options.members, bugs: options.bugs, observe: options.recordTrace === true, settings });
   const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, swarmNemesis(swarm, leaseReads));
   world.scheduleFaults(plan);
@@ -83,6 +83,22 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
     settings,
     trace,
     history: cluster.history,
+  };
+}
+
+/**
+ * Each seed's own Raft configuration: pre-vote and check-quorum on or off, lease or ReadIndex
+ * reads, and a message size limit from one entry (where flow control shows: an acknowledgement may
+ * then stop at an entry of an older term) to etcd's usual batches.
+ */
+function swarmSettings(random: Prng, bugs: readonly string[]): ClusterSettings {
+  const leaseReads = bugs.includes("lease-read-under-drift") || random.chance(1, 4);
+  return {
+    ...FUZZ_SETTINGS,
+    preVote: random.chance(3, 4),
+    checkQuorum: leaseReads || random.chance(3, 4),
+    readOnly: leaseReads ? "lease-based" : "safe",
+    maxEntriesPerMessage: random.pick([1, 2, 4, 64]),
   };
 }
 
