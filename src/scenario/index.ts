@@ -5,6 +5,7 @@
 import "./kernel-steps.js";
 import "./pingpong-cluster.js";
 import "./etcd-cluster.js";
+import "./raft-steps.js";
 
 export { loadScenarioFile, parseScenario, type Scenario } from "./scenario.js";
 export { runScenario, type RunResult } from "./runner.js";
