@@ -9,6 +9,8 @@
  *   before them have the same terms (checked inductively, entry by entry).
  * - Leader completeness: a leader's log holds every entry committed in an earlier term.
  * - State-machine safety: no two members apply different commands at the same index.
+ * - The commit rule (§5.4.2, Figure 8): a leader advances its commit index only to an entry of its
+ *   own term; older entries are committed with it, never by counting their replicas.
  * - Monotonic commit and apply: within one incarnation a member's commit and applied indexes never
  *   go backwards, and it applies indexes in order with no gaps (after a snapshot, from its index).
  *
@@ -104,6 +106,48 @@ function canonicalKey(index: number, term: number): number {
   return index * TERM_SPAN + term;
 }
 
+/**
+ * Facts about log indexes, in an array from `base + 1` on: indexes are dense, so an array beats a
+ * map, and forgetting the indexes up to a new base drops a prefix. A fact about an index already
+ * forgotten (below the base) goes to a map, as it would if nothing had been forgotten.
+ */
+class IndexTable<T> {
+  private base = 0;
+  private readonly values: Array<T | undefined> = [];
+  private readonly below = new Map<number, T>();
+
+  get(index: number): T | undefined {
+    const position = index - this.base - 1;
+    return position >= 0 ? this.values[position] : this.below.get(index);
+  }
+
+  set(index: number, value: T): void {
+    const position = index - this.base - 1;
+    if (position < 0) {
+      this.below.set(index, value);
+      return;
+    }
+    while (this.values.length < position) this.values.push(undefined);
+    this.values[position] = value;
+  }
+
+  /** Forgets every index up to `index`. */
+  forgetTo(index: number): void {
+    if (index <= this.base) return;
+    const drop = Math.min(index - this.base, this.values.length);
+    this.values.copyWithin(0, drop);
+    this.values.length -= drop;
+    this.base = index;
+    for (const known of this.below.keys()) if (known <= index) this.below.delete(known);
+  }
+}
+
+interface CanonicalEntry {
+  readonly term: number;
+  readonly id: string;
+  readonly previousTerm: number;
+}
+
 class MemberModel {
   written = new LogModel();
   durable = new LogModel();
@@ -117,12 +161,16 @@ class MemberModel {
 export class RaftInvariantChecker {
   private readonly members = new Map<string, MemberModel>();
   private readonly leaders = new Map<number, string>();
-  /** For each (index, term), keyed by `canonicalKey`: the command and the term of the entry before it. */
-  private readonly canonical = new Map<number, { id: string; previousTerm: number }>();
+  /**
+   * For each (index, term): the command and the term of the entry before it. The first term seen at
+   * an index is kept by index; any other (a conflicting entry) by `canonicalKey`.
+   */
+  private readonly canonical = new IndexTable<CanonicalEntry>();
+  private readonly canonicalOtherTerms = new Map<number, CanonicalEntry>();
   /** Committed entries: their term, command, and the term in which they were first seen committed. */
-  private readonly committed = new Map<number, { term: number; id: string; commitTerm: number }>();
+  private readonly committed = new IndexTable<{ readonly term: number; readonly id: string; readonly commitTerm: number }>();
   private committedMax = 0;
-  private readonly applied = new Map<number, { id: string; node: string }>();
+  private readonly applied = new IndexTable<{ readonly id: string; readonly node: string }>();
   private prunedTo = 0;
   private nextPruneAt = PRUNE_EVERY;
   readonly violations: InvariantViolation[] = [];
@@ -217,16 +265,26 @@ export class RaftInvariantChecker {
     const member = this.member(event.node);
     for (const entry of event.entries) {
       const previousTerm = member.written.term(entry.index - 1) ?? -1;
-      const key = canonicalKey(entry.index, entry.term);
-      const known = this.canonical.get(key);
+      const known = this.canonicalEntry(entry.index, entry.term);
       if (known === undefined) {
-        this.canonical.set(key, { id: entry.id, previousTerm });
+        this.setCanonicalEntry(entry.index, { term: entry.term, id: entry.id, previousTerm });
       } else if (known.id !== entry.id || (previousTerm !== -1 && known.previousTerm !== -1 && known.previousTerm !== previousTerm)) {
         this.report(time, "log-matching", `${event.node} has entry ${entry.index} of term ${entry.term} as ${entry.id} after term ${previousTerm}, but another log has it as ${known.id} after term ${known.previousTerm}`);
       }
       member.written.appendEntry(entry.index, entry.term, entry.id);
     }
     member.pending.push({ kind: "append", batch: event.batch, entries: event.entries });
+  }
+
+  private canonicalEntry(index: number, term: number): CanonicalEntry | undefined {
+    const first = this.canonical.get(index);
+    if (first === undefined || first.term === term) return first;
+    return this.canonicalOtherTerms.size === 0 ? undefined : this.canonicalOtherTerms.get(canonicalKey(index, term));
+  }
+
+  private setCanonicalEntry(index: number, entry: CanonicalEntry): void {
+    if (this.canonical.get(index) === undefined) this.canonical.set(index, entry);
+    else this.canonicalOtherTerms.set(canonicalKey(index, entry.term), entry);
   }
 
   private truncate(time: Micros, event: Extract<ClusterEvent, { type: "raft.truncate" }>): void {
@@ -246,7 +304,8 @@ export class RaftInvariantChecker {
       member.durable.apply(member.pending[done] as PendingWrite);
       done++;
     }
-    if (done > 0) member.pending.splice(0, done);
+    if (done === member.pending.length) member.pending.length = 0;
+    else if (done > 0) member.pending.splice(0, done);
   }
 
   /**
@@ -257,11 +316,10 @@ export class RaftInvariantChecker {
     let low = Infinity;
     for (const member of this.members.values()) low = Math.min(low, member.durable.offset);
     if (!(low > this.prunedTo)) return;
-    for (let index = this.prunedTo + 1; index <= low; index++) {
-      this.committed.delete(index);
-      this.applied.delete(index);
-    }
-    for (const key of this.canonical.keys()) if (Math.floor(key / TERM_SPAN) <= low) this.canonical.delete(key);
+    this.committed.forgetTo(low);
+    this.applied.forgetTo(low);
+    this.canonical.forgetTo(low);
+    for (const key of this.canonicalOtherTerms.keys()) if (Math.floor(key / TERM_SPAN) <= low) this.canonicalOtherTerms.delete(key);
     this.prunedTo = low;
   }
 
@@ -269,6 +327,12 @@ export class RaftInvariantChecker {
     const member = this.member(event.node);
     if (event.commit < member.commit) {
       this.report(time, "monotonic-commit", `${event.node}'s commit index went back from ${member.commit} to ${event.commit}`);
+    }
+    if (member.role === "leader" && event.term === member.term && event.commit > member.commit) {
+      const term = member.written.term(event.commit);
+      if (term !== undefined && term !== event.term) {
+        this.report(time, "commit-rule", `leader ${event.node} of term ${event.term} committed up to entry ${event.commit} of term ${term} by counting replicas (§5.4.2: only entries of the leader's own term are committed that way)`);
+      }
     }
     for (let index = Math.max(member.commit, member.written.offset) + 1; index <= event.commit; index++) {
       const term = member.written.term(index);

@@ -30,6 +30,7 @@ export interface FuzzOptions {
   readonly recordTrace?: boolean;
   /** Replay this plan instead of drawing one (shrinking and repro scenarios). */
   readonly plan?: readonly TimedFault[];
+  readonly leaderFaults?: readonly LeaderFault[];
 }
 
 export interface SeedResult {
@@ -40,6 +41,7 @@ export interface SeedResult {
   readonly operations: number;
   readonly linearizable: boolean | null;
   readonly plan: readonly TimedFault[];
+  readonly leaderFaults: readonly LeaderFault[];
   readonly settings: ClusterSettings;
   readonly trace: Trace<TypedEvent>;
   readonly history: History;
@@ -65,12 +67,16 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
   const settings = swarmSettings(swarm, options.bugs);
   const leaseReads = settings.readOnly === "lease-based";
   const cluster = new EtcdCluster(world, { members: options.members, bugs: options.bugs, observe: options.recordTrace === true, settings });
-  const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, swarmNemesis(swarm, leaseReads));
+  const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, swarmNemesis(swarm, leaseReads, options.bugs));
   world.scheduleFaults(plan);
+  const leaderFaults = options.leaderFaults ?? drawLeaderFaults(swarm, options.bugs);
+  for (const fault of leaderFaults) world.schedule(fault.at, () => bounceLeader(cluster, fault));
   const workload = new Workload(cluster, world.random("workload"), DEFAULT_WORKLOAD);
   const faultsEnd = plan.reduce((latest, record) => Math.max(latest, record.at), FAULTS_UNTIL_US);
-  world.runUntil(faultsEnd);
-  livenessPhase(cluster, workload);
+  // A seed that has broken a property has said what it had to say: stop there (a planted bug can
+  // otherwise send a cluster into a storm of messages).
+  world.runUntil(faultsEnd, () => cluster.violations().length > 0);
+  if (cluster.violations().length === 0) livenessPhase(cluster, workload);
   const linearizable = options.checkLinearizability ? checkLinearizability(cluster, options) : null;
   return {
     seed,
@@ -80,10 +86,48 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
     operations: cluster.history.operations.length,
     linearizable,
     plan,
+    leaderFaults,
     settings,
     trace,
     history: cluster.history,
   };
+}
+
+/**
+ * A fault aimed at whoever leads at the time, as Jepsen's "kill the primary": the leader crashes at
+ * `at` and restarts `downUs` later. Plain data, so plans still shrink; the target is resolved when
+ * the fault happens (no leader, no fault).
+ */
+export interface LeaderFault {
+  readonly at: Micros;
+  readonly downUs: Micros;
+}
+
+function bounceLeader(cluster: EtcdCluster, fault: LeaderFault): void {
+  const leader = cluster.leader();
+  if (leader === undefined) return;
+  const world = cluster.world;
+  world.applyFault({ kind: "crash", node: leader });
+  world.schedule(world.now + fault.downUs, () => world.applyFault({ kind: "restart", node: leader }));
+}
+
+/**
+ * Leader bounces for a seed: none in most seeds, a few in some; more with the planted bugs whose
+ * damage shows only when leaders die at the wrong moment (a forgotten vote lets a lagging candidate
+ * win a term that already had a leader; an entry committed by counting old-term replicas is lost
+ * when the next leaders come and go in Figure 8's order).
+ */
+function drawLeaderFaults(random: Prng, bugs: readonly string[]): LeaderFault[] {
+  const aimed = bugs.includes("forget-vote-on-restart") || bugs.includes("commit-old-term-by-count");
+  const count = aimed ? random.range(6, 16) : random.pick([0, 0, 1, 3]);
+  const quick = bugs.includes("forget-vote-on-restart");
+  const faults: LeaderFault[] = [];
+  for (let index = 0; index < count; index++) {
+    const at = FAULTS_FROM_US + random.int(FAULTS_UNTIL_US - FAULTS_FROM_US);
+    const downUs = quick ? random.range(1, 30) * MICROS_PER_MS : random.range(20, 600) * MICROS_PER_MS;
+    faults.push({ at, downUs });
+  }
+  return faults.sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -93,19 +137,39 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
  */
 function swarmSettings(random: Prng, bugs: readonly string[]): ClusterSettings {
   const leaseReads = bugs.includes("lease-read-under-drift") || random.chance(1, 4);
-  return {
+  const settings: ClusterSettings = {
     ...FUZZ_SETTINGS,
     preVote: random.chance(3, 4),
     checkQuorum: leaseReads || random.chance(3, 4),
     readOnly: leaseReads ? "lease-based" : "safe",
     maxEntriesPerMessage: random.pick([1, 2, 4, 64]),
   };
+  return bugs.reduce((biased, bug) => ({ ...biased, ...(BUG_SETTINGS[bug] ?? {}) }), settings);
 }
 
+/**
+ * With a planted bug, the swarm leans towards the conditions that bug needs to show, as Jepsen picks
+ * its nemeses per test: a forgotten vote matters only when two candidates share a term (pre-vote
+ * keeps terms apart), and counting old-term replicas only when an acknowledgement can stop at an
+ * old entry (one entry per message).
+ */
+const BUG_SETTINGS: Readonly<Record<string, Partial<ClusterSettings>>> = {
+  "forget-vote-on-restart": { preVote: false, checkQuorum: false, readOnly: "safe" },
+  "commit-old-term-by-count": { maxEntriesPerMessage: 1 },
+};
+
+/** ...and its fault mix leans the same way (weights added to the seed's own). */
+const BUG_WEIGHTS: Readonly<Record<string, Partial<Record<NemesisKind, number>>>> = {
+  "forget-vote-on-restart": { crash: 6, bounce: 8 },
+  "commit-old-term-by-count": { crash: 4, partition: 2 },
+  "ack-before-fsync": { bounce: 4, "slow-disk": 2 },
+};
+
 /** Each seed's own fault mix: every kind gets a weight from 0 (off) to 3. */
-function swarmNemesis(random: Prng, leaseReads: boolean): NemesisOptions {
+function swarmNemesis(random: Prng, leaseReads: boolean, bugs: readonly string[]): NemesisOptions {
   const weights = {} as Record<NemesisKind, number>;
   for (const kind of NEMESIS_KINDS) weights[kind] = random.int(4);
+  for (const bug of bugs) for (const [kind, weight] of Object.entries(BUG_WEIGHTS[bug] ?? {})) weights[kind as NemesisKind] += weight;
   // Lease reads count time in ticks, which a paused process does not see pass: they are only safe
   // when pauses stay shorter than the lease margin, so lease-read seeds do not pause members.
   if (leaseReads) weights.pause = 0;
@@ -114,7 +178,7 @@ function swarmNemesis(random: Prng, leaseReads: boolean): NemesisOptions {
     ...DEFAULT_NEMESIS,
     startUs: FAULTS_FROM_US,
     endUs: FAULTS_UNTIL_US,
-    meanGapUs: random.range(150, 800) * MICROS_PER_MS,
+    meanGapUs: (bugs.some((bug) => bug in BUG_WEIGHTS) ? random.range(60, 200) : random.range(150, 800)) * MICROS_PER_MS,
     weights,
     maxDrift: 0.04,
   };

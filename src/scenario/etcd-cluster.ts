@@ -223,7 +223,7 @@ function within(value: number, bounds: Bounds): boolean {
   return (bounds.min === undefined || value >= bounds.min) && (bounds.max === undefined || value <= bounds.max);
 }
 
-function describeBounds(bounds: Bounds): string {
+export function describeBounds(bounds: Bounds): string {
   if (typeof bounds === "number") return `= ${bounds}`;
   return [bounds.min !== undefined ? `>= ${bounds.min}` : "", bounds.max !== undefined ? `<= ${bounds.max}` : ""].filter(Boolean).join(" and ");
 }
@@ -288,28 +288,12 @@ defineExpectation({
   summary: "a checker caught this violation (to demonstrate a planted bug); the run then does not fail because of it",
   example: "violation: state-machine-safety",
   clusters: ETCD,
-  schema: z.enum(["election-safety", "leader-append-only", "log-matching", "leader-completeness", "state-machine-safety", "monotonic-commit", "monotonic-apply", "stale-read", "liveness"]),
+  schema: z.enum(["election-safety", "leader-append-only", "log-matching", "leader-completeness", "state-machine-safety", "commit-rule", "monotonic-commit", "monotonic-apply", "stale-read", "durability", "liveness", "linearizability"]),
   evaluate: (run, kind) => {
     const lab = labOf(run);
     lab.expectedViolations.add(kind);
     const found = lab.cluster.violations().filter((violation) => violation.kind === kind);
     return { passed: found.length > 0, detail: found.length > 0 ? `${kind} caught: ${found[0]?.detail}` : `${kind} expected, none caught` };
-  },
-});
-
-defineExpectation({
-  name: "raft-events",
-  summary: "how many Raft events of a kind happened so far (optionally on one member)",
-  example: "raft-events: {kind: snapshot-sent, min: 1}",
-  clusters: ETCD,
-  schema: z.strictObject({ kind: z.string(), node: nodeSchema.optional(), min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() }),
-  evaluate: (run, query) => {
-    let count = 0;
-    for (const event of run.world.trace.events) {
-      if (event.type === "raft.event" && event.kind === query.kind && (query.node === undefined || event.node === query.node)) count++;
-    }
-    const passed = (query.min === undefined || count >= query.min) && (query.max === undefined || count <= query.max);
-    return { passed, detail: `${query.kind} events${query.node ? ` on ${query.node}` : ""}: ${describeBounds({ ...(query.min !== undefined ? { min: query.min } : {}), ...(query.max !== undefined ? { max: query.max } : {}) }) || "any number"} expected, saw ${count}` };
   },
 });
 

@@ -20,7 +20,7 @@ import { z } from "zod";
 import type { LogEntryRef, TraceEvent } from "../etcd/events.js";
 import type { RaftEvent } from "../raft/events.js";
 import type { Entry, Snapshot } from "../raft/types.js";
-import type { EtcdLab } from "./etcd-cluster.js";
+import { describeBounds, type EtcdLab } from "./etcd-cluster.js";
 import { defineExpectation, defineStep, type ExpectationResult, type ScenarioRun, stepKinds } from "./registry.js";
 import { unknownWord } from "./scenario.js";
 import { nodeSchema } from "./values.js";
@@ -251,6 +251,22 @@ const RAFT_EVENT_KINDS: readonly string[] = Object.keys(RAFT_EVENT_KIND_TABLE);
 /** A Raft event kind, refused with the nearest known kind when misspelt (a typo would otherwise count nothing). */
 const raftEventKindSchema = z.string().superRefine((kind, context) => {
   if (!RAFT_EVENT_KINDS.includes(kind)) context.addIssue({ code: "custom", message: unknownWord("Raft event kind", kind, RAFT_EVENT_KINDS) });
+});
+
+defineExpectation({
+  name: "raft-events",
+  summary: "how many Raft events of a kind happened so far (optionally on one member)",
+  example: "raft-events: {kind: snapshot-sent, min: 1}",
+  clusters: ["etcd"],
+  schema: z.strictObject({ kind: raftEventKindSchema, node: nodeSchema.optional(), min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() }),
+  evaluate: (run, query) => {
+    let count = 0;
+    for (const event of run.world.trace.events) {
+      if (event.type === "raft.event" && event.kind === query.kind && (query.node === undefined || event.node === query.node)) count++;
+    }
+    const passed = (query.min === undefined || count >= query.min) && (query.max === undefined || count <= query.max);
+    return { passed, detail: `${query.kind} events${query.node ? ` on ${query.node}` : ""}: ${describeBounds({ ...(query.min !== undefined ? { min: query.min } : {}), ...(query.max !== undefined ? { max: query.max } : {}) }) || "any number"} expected, saw ${count}` };
+  },
 });
 
 defineExpectation({

@@ -64,14 +64,15 @@ export interface NemesisOptions {
   readonly maxLossPpm: number;
 }
 
-export const NEMESIS_KINDS = ["crash", "pause", "partition", "slow-disk", "drift", "network"] as const;
+/** "bounce" is a crash followed by a quick restart (a supervisor restarting a killed process). */
+export const NEMESIS_KINDS = ["crash", "bounce", "pause", "partition", "slow-disk", "drift", "network"] as const;
 export type NemesisKind = (typeof NEMESIS_KINDS)[number];
 
 export const DEFAULT_NEMESIS: NemesisOptions = {
   startUs: 2 * MICROS_PER_SECOND,
   endUs: 20 * MICROS_PER_SECOND,
   meanGapUs: 1 * MICROS_PER_SECOND,
-  weights: { crash: 2, pause: 1, partition: 3, "slow-disk": 1, drift: 1, network: 1 },
+  weights: { crash: 2, bounce: 1, pause: 1, partition: 3, "slow-disk": 1, drift: 1, network: 1 },
   maxDrift: 0.05,
   maxSlowDiskFactor: 20,
   maxLossPpm: 50_000,
@@ -122,6 +123,11 @@ function drawOne(
       return [
         { at: start, fault: { kind: "crash", node } },
         { at: end, fault: { kind: "restart", node } },
+      ];
+    case "bounce":
+      return [
+        { at: start, fault: { kind: "crash", node } },
+        { at: Math.min(options.endUs, start + MICROS_PER_MS * random.range(1, 30)), fault: { kind: "restart", node } },
       ];
     case "pause":
       return [

@@ -32,7 +32,7 @@ describe("nemesis", () => {
   });
 
   it("draws only the kinds whose weight is not zero (swarm testing)", () => {
-    const onlyCrashes = { ...DEFAULT_NEMESIS, weights: { crash: 1, pause: 0, partition: 0, "slow-disk": 0, drift: 0, network: 0 } };
+    const onlyCrashes = { ...DEFAULT_NEMESIS, weights: { crash: 1, bounce: 0, pause: 0, partition: 0, "slow-disk": 0, drift: 0, network: 0 } };
     const kinds = new Set(drawFaultPlan(new Prng(3), NODES, onlyCrashes).map((record) => record.fault.kind));
     expect([...kinds].sort()).toEqual(["crash", "heal", "restart"]);
   });

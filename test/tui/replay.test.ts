@@ -33,9 +33,9 @@ describe("etcdlab replay, not on a terminal", () => {
     const lines = stdout.split("\n");
     expect(lines.slice(0, 4)).toEqual([
       "#0 0.000000s everyone can talk; about 1 message in 100 is lost",
-      "#1 0.010000s n1 sends ball to n5, due in 4.467ms",
-      "#2 0.010000s n2 sends ball to n5, due in 4.185ms",
-      "#3 0.010000s n3 sends ball to n1, due in 4.503ms",
+      "#1 0.010000s n1 sends ball (hops 0) to n5, due in 4.467ms",
+      "#2 0.010000s n2 sends ball (hops 0) to n5, due in 4.185ms",
+      "#3 0.010000s n3 sends ball (hops 0) to n1, due in 4.503ms",
     ]);
     expect(stdout).toContain("\n#74209 1.000000s the network cuts n1 off from everyone (n1 | n2 n3 n4 n5)\n");
     expect(stdout).toContain("\n#82354 3.000000s n3 crashes: it loses everything not yet on its disk, and messages sent to it are dropped\n");

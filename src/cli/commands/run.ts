@@ -50,7 +50,7 @@ async function runCommand(argv: readonly string[], io: CommandIo): Promise<numbe
       throw new InputError(`cannot write trace file '${tracePath}' (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     }
   }
-  const repro = reproduceCommand(argument, result);
+  const repro = reproduceCommand(argument, { seed: result.seed, bugs });
   if (flagBoolean(args, "json")) {
     io.write(`${JSON.stringify(jsonSummary(result, repro))}\n`);
   } else {
