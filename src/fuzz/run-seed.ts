@@ -70,7 +70,7 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
   const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, swarmNemesis(swarm, leaseReads, options.bugs));
   world.scheduleFaults(plan);
   const leaderFaults = options.leaderFaults ?? drawLeaderFaults(swarm, options.bugs);
-  for (const fault of leaderFaults) world.schedule(fault.at, () => bounceLeader(cluster, fault));
+  for (const fault of leaderFaults) world.schedule(fault.at, () => applyLeaderFault(cluster, fault));
   const workload = new Workload(cluster, world.random("workload"), DEFAULT_WORKLOAD);
   const faultsEnd = plan.reduce((latest, record) => Math.max(latest, record.at), FAULTS_UNTIL_US);
   // A seed that has broken a property has said what it had to say: stop there (a planted bug can
@@ -94,21 +94,28 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
 }
 
 /**
- * A fault aimed at whoever leads at the time, as Jepsen's "kill the primary": the leader crashes at
- * `at` and restarts `downUs` later. Plain data, so plans still shrink; the target is resolved when
- * the fault happens (no leader, no fault).
+ * A fault aimed at whoever leads at the time, as Jepsen's "kill the primary" and "isolate the
+ * primary": at `at` the leader crashes (and restarts `downUs` later) or is cut off from every other
+ * member (and the network heals `downUs` later). Plain data, so plans still shrink; the target is
+ * resolved when the fault happens (no leader, no fault).
  */
 export interface LeaderFault {
   readonly at: Micros;
+  readonly kind: "bounce" | "isolate";
   readonly downUs: Micros;
 }
 
-function bounceLeader(cluster: EtcdCluster, fault: LeaderFault): void {
+function applyLeaderFault(cluster: EtcdCluster, fault: LeaderFault): void {
   const leader = cluster.leader();
   if (leader === undefined) return;
   const world = cluster.world;
-  world.applyFault({ kind: "crash", node: leader });
-  world.schedule(world.now + fault.downUs, () => world.applyFault({ kind: "restart", node: leader }));
+  if (fault.kind === "bounce") {
+    world.applyFault({ kind: "crash", node: leader });
+    world.schedule(world.now + fault.downUs, () => world.applyFault({ kind: "restart", node: leader }));
+  } else {
+    world.applyFault({ kind: "partition", partition: { kind: "isolate", node: leader } });
+    world.schedule(world.now + fault.downUs, () => world.applyFault({ kind: "heal" }));
+  }
 }
 
 /**
@@ -118,17 +125,22 @@ function bounceLeader(cluster: EtcdCluster, fault: LeaderFault): void {
  * when the next leaders come and go in Figure 8's order).
  */
 function drawLeaderFaults(random: Prng, bugs: readonly string[]): LeaderFault[] {
-  const aimed = bugs.includes("forget-vote-on-restart") || bugs.includes("commit-old-term-by-count");
+  const aimed = bugs.some((bug) => AIMED_AT_LEADERS.includes(bug));
   const count = aimed ? random.range(6, 16) : random.pick([0, 0, 1, 3]);
   const quick = bugs.includes("forget-vote-on-restart");
+  const isolating = bugs.includes("lease-read-under-drift") || bugs.includes("stale-leader-read");
   const faults: LeaderFault[] = [];
   for (let index = 0; index < count; index++) {
     const at = FAULTS_FROM_US + random.int(FAULTS_UNTIL_US - FAULTS_FROM_US);
+    const kind = isolating || random.chance(1, 3) ? "isolate" : "bounce";
     const downUs = quick ? random.range(1, 30) * MICROS_PER_MS : random.range(20, 600) * MICROS_PER_MS;
-    faults.push({ at, downUs });
+    faults.push({ at, kind, downUs });
   }
   return faults.sort((a, b) => a.at - b.at);
 }
+
+/** Planted bugs whose damage needs the leader itself to fail. */
+const AIMED_AT_LEADERS: readonly string[] = ["forget-vote-on-restart", "commit-old-term-by-count", "lease-read-under-drift", "stale-leader-read"];
 
 /**
  * Each seed's own Raft configuration: pre-vote and check-quorum on or off, lease or ReadIndex
@@ -163,6 +175,8 @@ const BUG_WEIGHTS: Readonly<Record<string, Partial<Record<NemesisKind, number>>>
   "forget-vote-on-restart": { crash: 6, bounce: 8 },
   "commit-old-term-by-count": { crash: 4, partition: 2 },
   "ack-before-fsync": { bounce: 4, "slow-disk": 2 },
+  "lease-read-under-drift": { partition: 4, drift: 3 },
+  "stale-leader-read": { partition: 4 },
 };
 
 /** Each seed's own fault mix: every kind gets a weight from 0 (off) to 3. */
