@@ -29,6 +29,7 @@ const STORIES: ReadonlyArray<{ readonly name: string; readonly violations: reado
   { name: "membership", violations: [] },
   { name: "snapshot-catch-up", violations: [] },
   { name: "four-members", violations: [] },
+  { name: "slow-disk-election", violations: [] },
 ];
 
 function load(name: string): Scenario {
