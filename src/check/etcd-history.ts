@@ -12,13 +12,23 @@ import type { KvRequest, KvResponse } from "../etcd/protocol.js";
 import { textFromBytes } from "../mvcc/bytes.js";
 import type { Compare, KeyValue, RangeRequest, RequestOp, ResponseOp } from "../mvcc/types.js";
 import type { EtcdHistory, OperationOf } from "./history/index.js";
-import type { EtcdCompare, EtcdKeyValue, EtcdOpResult, EtcdRequest, EtcdResponse, EtcdTxnOp } from "./history/operations.js";
+import type {
+  EtcdCompare,
+  EtcdDeleteOp,
+  EtcdKeyValue,
+  EtcdOpResult,
+  EtcdRangeOp,
+  EtcdRequest,
+  EtcdResponse,
+  EtcdTxnOp,
+} from "./history/operations.js";
 
 type EtcdOperation = OperationOf<"etcd">;
 
 export function toEtcdHistory(operations: readonly HistoryOperation[], source = "simulation"): EtcdHistory {
   const converted: EtcdOperation[] = [];
-  for (const operation of operations) {
+  for (let index = 0; index < operations.length; index++) {
+    const operation = operations[index] as HistoryOperation;
     const input = requestOf(operation.request);
     if (input === undefined) continue;
     const ok = operation.outcome === "ok" && operation.response !== null;
@@ -46,9 +56,9 @@ function requestOf(request: KvRequest): EtcdRequest | undefined {
       return rangeOf(request.request);
     case "put":
       if ((request.request.lease ?? 0) !== 0 || request.request.ignoreValue || request.request.ignoreLease) return undefined;
-      return { type: "put", key: textFromBytes(request.request.key), value: textFromBytes(request.request.value ?? "") };
+      return { type: "put", key: text(request.request.key), value: text(request.request.value ?? "") };
     case "deleteRange":
-      return { type: "delete", key: textFromBytes(request.request.key), ...endOf(request.request.rangeEnd) };
+      return deleteOf(request.request.key, request.request.rangeEnd);
     case "txn": {
       const compare = (request.request.compare ?? []).map(compareOf);
       const success = (request.request.success ?? []).map(opOf);
@@ -61,29 +71,39 @@ function requestOf(request: KvRequest): EtcdRequest | undefined {
   }
 }
 
-function rangeOf(request: RangeRequest): EtcdRequest | undefined {
+function rangeOf(request: RangeRequest): EtcdRangeOp | undefined {
   if (request.serializable || (request.revision ?? 0) > 0 || request.keysOnly || request.countOnly) return undefined;
   if ((request.sortOrder ?? "NONE") !== "NONE" || (request.sortTarget ?? "KEY") !== "KEY") return undefined;
   if (request.minModRevision || request.maxModRevision || request.minCreateRevision || request.maxCreateRevision) return undefined;
-  return { type: "range", key: textFromBytes(request.key), ...endOf(request.rangeEnd), ...((request.limit ?? 0) > 0 ? { limit: request.limit } : {}) };
+  const key = text(request.key);
+  const limit = request.limit ?? 0;
+  if (request.rangeEnd === undefined || request.rangeEnd === "") return limit > 0 ? { type: "range", key, limit } : { type: "range", key };
+  const end = text(request.rangeEnd);
+  return limit > 0 ? { type: "range", key, end, limit } : { type: "range", key, end };
 }
 
-function endOf(rangeEnd: string | undefined): { end?: string } {
-  return rangeEnd === undefined || rangeEnd === "" ? {} : { end: textFromBytes(rangeEnd) };
+function deleteOf(key: string, rangeEnd: string | undefined): EtcdDeleteOp {
+  return rangeEnd === undefined || rangeEnd === "" ? { type: "delete", key: text(key) } : { type: "delete", key: text(key), end: text(rangeEnd) };
+}
+
+/** `textFromBytes`, with the common case (ASCII, its own UTF-8 encoding) first. */
+function text(bytes: string): string {
+  for (let index = 0; index < bytes.length; index++) {
+    if (bytes.charCodeAt(index) > 0x7f) return textFromBytes(bytes);
+  }
+  return bytes;
 }
 
 function opOf(op: RequestOp): EtcdTxnOp | undefined {
   switch (op.type) {
-    case "range": {
-      const range = rangeOf(op.request);
-      return range?.type === "range" ? range : undefined;
-    }
+    case "range":
+      return rangeOf(op.request);
     case "put":
       return (op.request.lease ?? 0) !== 0 || op.request.ignoreValue || op.request.ignoreLease
         ? undefined
-        : { type: "put", key: textFromBytes(op.request.key), value: textFromBytes(op.request.value ?? "") };
+        : { type: "put", key: text(op.request.key), value: text(op.request.value ?? "") };
     case "deleteRange":
-      return { type: "delete", key: textFromBytes(op.request.key), ...endOf(op.request.rangeEnd) };
+      return deleteOf(op.request.key, op.request.rangeEnd);
     case "txn":
       return undefined;
   }
@@ -92,10 +112,10 @@ function opOf(op: RequestOp): EtcdTxnOp | undefined {
 function compareOf(compare: Compare): EtcdCompare | undefined {
   if (compare.rangeEnd !== undefined && compare.rangeEnd !== "") return undefined;
   const operator = ({ EQUAL: "=", NOT_EQUAL: "!=", LESS: "<", GREATER: ">" } as const)[compare.result];
-  const key = textFromBytes(compare.key);
+  const key = text(compare.key);
   switch (compare.target) {
     case "VALUE":
-      return { key, target: "value", operator, value: textFromBytes(compare.value ?? "") };
+      return { key, target: "value", operator, value: text(compare.value ?? "") };
     case "VERSION":
       return { key, target: "version", operator, value: compare.version ?? 0 };
     case "CREATE":
@@ -139,5 +159,5 @@ function resultOf(op: ResponseOp): EtcdOpResult | undefined {
 }
 
 function keyValueOf(kv: KeyValue): EtcdKeyValue {
-  return { key: textFromBytes(kv.key), value: textFromBytes(kv.value), modRevision: kv.modRevision, createRevision: kv.createRevision, version: kv.version };
+  return { key: text(kv.key), value: text(kv.value), modRevision: kv.modRevision, createRevision: kv.createRevision, version: kv.version };
 }

@@ -6,7 +6,8 @@
  * Before searching, operations that failed (they definitely did not happen) and read-only
  * operations with an unknown outcome (they neither changed nor observed anything) are dropped.
  * The model then splits the history into independent partitions (P-compositionality), and each
- * is searched alone (`search.ts`), smallest first, until one is found not linearizable.
+ * is searched alone (`search.ts`, or the model's own specialised search when it has one, as the
+ * etcd model does: `models/etcd-search.ts`), smallest first, until one is found not linearizable.
  *
  * The search is deterministic. A time budget (a deadline against an injected clock, in
  * milliseconds) turns a search that takes too long into the verdict "unknown", never into a
@@ -26,6 +27,11 @@ export interface CheckOptions {
   readonly timeoutMs?: number;
   /** The clock that measures the budget, in milliseconds; required with `timeoutMs`. */
   readonly now?: () => number;
+  /**
+   * Run the generic Wing-Gong-Lowe search even when the model has a specialised one (the etcd
+   * model does); for checking the specialised search against it.
+   */
+  readonly genericSearch?: boolean;
 }
 
 export type Verdict = "linearizable" | "not-linearizable" | "unknown";
@@ -78,7 +84,10 @@ export function checkOperations<State, Input, Output>(
   for (const index of order) {
     if (budget !== undefined && budget.now() >= budget.deadline) return { verdict: "unknown", linearizable: null, ...result, explanation: null };
     const partition = partitions[index] as Partition<Input, Output>;
-    const outcome = searchLinearization(model, partition.operations, budget);
+    const outcome =
+      model.search === undefined || options.genericSearch === true
+        ? searchLinearization(model, partition.operations, budget)
+        : model.search(partition.operations, budget);
     if (outcome.kind === "out-of-time") return { verdict: "unknown", linearizable: null, ...result, explanation: null };
     if (outcome.kind === "not-linearizable") {
       const explanation = explain(model as AnyModel<Input, Output>, partition, index, outcome);

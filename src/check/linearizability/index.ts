@@ -1,7 +1,8 @@
 /**
  * The linearizability checker: the Wing-Gong-Lowe search with a cache of visited configurations
  * and P-compositionality (`check.ts`, `search.ts`), the `Model` interface (`model.ts`) and the
- * register, kv and etcd models (`models/`), with explanations a learner can follow (`explain.ts`).
+ * register, kv and etcd models (`models/`; the etcd model has a faster search of its own, driven by
+ * revisions), with explanations a learner can follow (`explain.ts`).
  */
 export { checkHistory, checkOperations, type CheckOptions, type CheckResult, type Verdict } from "./check.js";
 export type { Explanation } from "./explain.js";

@@ -17,6 +17,7 @@
  * of possible states (as Porcupine does).
  */
 import type { Operation } from "../history/history.js";
+import type { Budget, SearchResult } from "./search.js";
 
 export const ILLEGAL: unique symbol = Symbol("illegal");
 export type Illegal = typeof ILLEGAL;
@@ -49,6 +50,13 @@ interface ModelDescription<State, Input, Output> {
 
 export interface Model<State, Input, Output> extends ModelDescription<State, Input, Output> {
   step(state: State, input: Input, output: Output | undefined): State | Illegal;
+  /**
+   * A search specialised to this model, which the checker runs on each partition instead of the
+   * generic `searchLinearization`. It must reach the same verdict on every history (and may only
+   * give up when the budget runs out); a not-linearizable result must name a linearizable prefix
+   * after which `step` refuses the culprit. Absent: the generic search.
+   */
+  search?(operations: ReadonlyArray<Operation<Input, Output>>, budget: Budget | undefined): SearchResult<State>;
 }
 
 export interface NondeterministicModel<State, Input, Output> extends ModelDescription<State, Input, Output> {

@@ -43,7 +43,7 @@ export interface Budget {
 }
 
 /** The clock is read once per this many loop iterations. */
-const STEPS_PER_CLOCK_READ = 1 << 12;
+export const STEPS_PER_CLOCK_READ = 1 << 12;
 
 export type SearchResult<State> =
   | { readonly kind: "linearizable" }
@@ -59,7 +59,76 @@ export type SearchResult<State> =
   | { readonly kind: "out-of-time" };
 
 /** Entries in time order: calls before returns at equal times, then by operation. */
-function sortedEntries(operations: ReadonlyArray<Operation<unknown, unknown>>): Int32Array {
+export function sortedEntries(operations: ReadonlyArray<Operation<unknown, unknown>>): Int32Array {
+  return sortedEntriesByInsertion(operations) ?? sortedEntriesByComparison(operations);
+}
+
+/**
+ * The common case, in about linear time: histories list operations in order of invocation, and
+ * returns come nearly in that order too, so calls and finite returns are each put in order by an
+ * insertion sort that has little to do, then merged; the returns at infinity come last, by
+ * operation. Returns undefined (for the general sort) when a time is NaN or the insertion sorts
+ * would take too long.
+ */
+function sortedEntriesByInsertion(operations: ReadonlyArray<Operation<unknown, unknown>>): Int32Array | undefined {
+  const count = operations.length * 2;
+  const times = new Float64Array(count);
+  let finite = 0;
+  for (let index = 0; index < operations.length; index++) {
+    const operation = operations[index] as Operation<unknown, unknown>;
+    const invoked = operation.invokeTime;
+    const returned = operation.returnTime;
+    if (Number.isNaN(invoked) || Number.isNaN(returned)) return undefined;
+    times[2 * index] = invoked;
+    times[2 * index + 1] = returned;
+    if (returned !== Infinity) finite++;
+  }
+  const calls = new Int32Array(operations.length);
+  const returns = new Int32Array(finite);
+  const entries = new Int32Array(count);
+  const merged = operations.length + finite;
+  let infinite = merged;
+  let next = 0;
+  for (let index = 0; index < operations.length; index++) {
+    calls[index] = 2 * index;
+    if (times[2 * index + 1] === Infinity) entries[infinite++] = 2 * index + 1;
+    else returns[next++] = 2 * index + 1;
+  }
+  if (!insertionSort(calls, times) || !insertionSort(returns, times)) return undefined;
+  let call = 0;
+  let ret = 0;
+  for (let index = 0; index < merged; index++) {
+    const takeCall =
+      call < calls.length && (ret === returns.length || (times[calls[call] as number] as number) <= (times[returns[ret] as number] as number));
+    entries[index] = takeCall ? (calls[call++] as number) : (returns[ret++] as number);
+  }
+  return entries;
+}
+
+/**
+ * Sorts entries by (time, entry) in place, unless that takes more than a few dozen moves per
+ * entry: then returns false.
+ */
+function insertionSort(entries: Int32Array, times: Float64Array): boolean {
+  let budget = 32 * entries.length + 64;
+  for (let index = 1; index < entries.length; index++) {
+    const entry = entries[index] as number;
+    const time = times[entry] as number;
+    let place = index;
+    while (place > 0) {
+      const previous = entries[place - 1] as number;
+      const previousTime = times[previous] as number;
+      if (previousTime < time || (previousTime === time && previous < entry)) break;
+      entries[place] = previous;
+      place--;
+      if (--budget === 0) return false;
+    }
+    entries[place] = entry;
+  }
+  return true;
+}
+
+function sortedEntriesByComparison(operations: ReadonlyArray<Operation<unknown, unknown>>): Int32Array {
   const count = operations.length * 2;
   const times = new Float64Array(count);
   const entries = new Int32Array(count);
@@ -79,7 +148,7 @@ function sortedEntries(operations: ReadonlyArray<Operation<unknown, unknown>>): 
 }
 
 /** The doubly linked list of entries, in time order after a head sentinel. */
-class EntryList {
+export class EntryList {
   readonly head: number;
   readonly next: Int32Array;
   private readonly previous: Int32Array;
@@ -126,7 +195,7 @@ class EntryList {
 }
 
 /** The set of linearized operations: a bitset and its two Zobrist hashes. */
-class LinearizedSet {
+export class LinearizedSet {
   readonly words: Uint32Array;
   lowHash = 0;
   highHash = 0;

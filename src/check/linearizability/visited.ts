@@ -12,15 +12,27 @@
 import { mix32 } from "./hashing.js";
 import type { Model } from "./model.js";
 
-/** Deterministic pseudo-random Zobrist codes for `count` operations, in two independent lanes. */
+/** The codes computed so far, shared by every search (they only depend on the index). */
+let sharedLowCodes = new Int32Array(0);
+let sharedHighCodes = new Int32Array(0);
+
+/**
+ * Deterministic pseudo-random Zobrist codes for (at least) `count` operations, in two independent
+ * lanes. The arrays are shared: read only.
+ */
 export function zobristCodes(count: number): { readonly lowCodes: Int32Array; readonly highCodes: Int32Array } {
-  const lowCodes = new Int32Array(count);
-  const highCodes = new Int32Array(count);
-  for (let index = 0; index < count; index++) {
-    lowCodes[index] = mix32(Math.imul(index + 1, 0x9e3779b9) ^ 0x5bd1e995);
-    highCodes[index] = mix32(Math.imul(index + 1, 0x7feb352d) ^ 0x27d4eb2f);
+  if (sharedLowCodes.length < count) {
+    const size = Math.max(count, 2 * sharedLowCodes.length, 256);
+    const lowCodes = new Int32Array(size);
+    const highCodes = new Int32Array(size);
+    for (let index = 0; index < size; index++) {
+      lowCodes[index] = mix32(Math.imul(index + 1, 0x9e3779b9) ^ 0x5bd1e995);
+      highCodes[index] = mix32(Math.imul(index + 1, 0x7feb352d) ^ 0x27d4eb2f);
+    }
+    sharedLowCodes = lowCodes;
+    sharedHighCodes = highCodes;
   }
-  return { lowCodes, highCodes };
+  return { lowCodes: sharedLowCodes, highCodes: sharedHighCodes };
 }
 
 const INITIAL_SLOTS = 1 << 10;
@@ -40,7 +52,7 @@ export class VisitedSet<State> {
 
   constructor(
     private readonly wordCount: number,
-    private readonly model: Model<State, unknown, unknown>,
+    private readonly model: Pick<Model<State, unknown, unknown>, "hash" | "equal">,
   ) {
     this.stride = 1 + wordCount;
     this.records = new Int32Array(INITIAL_ENTRY_CAPACITY * this.stride);
