@@ -304,7 +304,7 @@ export class RaftInvariantChecker {
       member.durable.apply(member.pending[done] as PendingWrite);
       done++;
     }
-    if (done === member.pending.length) member.pending.length = 0;
+    if (done === member.pending.length) member.pending = [];
     else if (done > 0) member.pending.splice(0, done);
   }
 

@@ -23,11 +23,23 @@ interface Ack {
   readonly process: string;
 }
 
+/**
+ * The acknowledged puts of one key, in return order, and for each position the position of the
+ * highest revision up to it (the first one, on a tie), so that a read finds what it must see by a
+ * binary search instead of a scan of the key's whole history.
+ */
+interface KeyAcks {
+  readonly acks: Ack[];
+  readonly highest: number[];
+  /** The revision of the last entry of `highest`. */
+  highestRevision: number;
+}
+
 export class StaleReadChecker {
   /** Acknowledged writes in return order, with the running maximum revision. */
   private readonly acks: Ack[] = [];
   private readonly maxRevisions: number[] = [];
-  private readonly keyAcks = new Map<string, Ack[]>();
+  private readonly keyAcks = new Map<string, KeyAcks>();
   readonly violations: InvariantViolation[] = [];
 
   constructor(private readonly onViolation: (violation: InvariantViolation) => void = () => undefined) {}
@@ -51,11 +63,19 @@ export class StaleReadChecker {
     this.acks.push(ack);
     this.maxRevisions.push(Math.max(previousMax, revision));
     const request = operation.request;
-    if (request.kind === "put") {
-      const list = this.keyAcks.get(request.request.key) ?? [];
-      list.push(ack);
-      this.keyAcks.set(request.request.key, list);
+    if (request.kind !== "put") return;
+    let keyAcks = this.keyAcks.get(request.request.key);
+    if (keyAcks === undefined) {
+      keyAcks = { acks: [], highest: [], highestRevision: 0 };
+      this.keyAcks.set(request.request.key, keyAcks);
     }
+    if (keyAcks.acks.length === 0 || revision > keyAcks.highestRevision) {
+      keyAcks.highest.push(keyAcks.acks.length);
+      keyAcks.highestRevision = revision;
+    } else {
+      keyAcks.highest.push(keyAcks.highest[keyAcks.highest.length - 1] as number);
+    }
+    keyAcks.acks.push(ack);
   }
 
   private checkRead(operation: HistoryOperation, key: string, rangeEnd: string | undefined, response: Extract<KvResponse, { kind: "range" }>["response"]): void {
@@ -70,20 +90,12 @@ export class StaleReadChecker {
     if (rangeEnd !== undefined && rangeEnd !== "") return;
     const keyAcks = this.keyAcks.get(key);
     if (keyAcks === undefined) return;
-    const keyIndex = lastBefore(keyAcks, operation.invokeUs);
+    const keyIndex = lastBefore(keyAcks.acks, operation.invokeUs);
     if (keyIndex < 0) return;
-    let required = 0;
-    let writer = "";
-    for (let position = 0; position <= keyIndex; position++) {
-      const ack = keyAcks[position] as Ack;
-      if (ack.revision > required) {
-        required = ack.revision;
-        writer = ack.process;
-      }
-    }
+    const required = keyAcks.acks[keyAcks.highest[keyIndex] as number] as Ack;
     const seen = response.kvs[0]?.modRevision;
-    if (seen !== undefined && seen < required) {
-      this.report(operation, `returned the version of ${textFromBytes(key)} written at revision ${seen}, but ${writer}'s write at revision ${required} had been acknowledged before the read began`);
+    if (seen !== undefined && seen < required.revision) {
+      this.report(operation, `returned the version of ${textFromBytes(key)} written at revision ${seen}, but ${required.process}'s write at revision ${required.revision} had been acknowledged before the read began`);
     }
   }
 

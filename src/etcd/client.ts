@@ -7,6 +7,7 @@
  * checkers read.
  */
 import { EtcdError } from "../mvcc/errors.js";
+import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext, World } from "../sim/world.js";
 import { type ClientResponseMessage, describeOutcome, describeRequest, type KvRequest, type KvResponse, type Outcome } from "./protocol.js";
@@ -24,7 +25,7 @@ interface Call {
 }
 
 export class ClientActor implements ActorBehavior {
-  private readonly calls = new Map<number, Call>();
+  private readonly calls = new IdWindow<Call>();
   private nextId = 1;
 
   constructor(
@@ -44,7 +45,7 @@ export class ClientActor implements ActorBehavior {
       this.context.emit({ type: "client.invoke", client: process, endpoint, op: historyIndex, summary: describeRequest(request) });
     }
     const timer = this.context.setTimer(timeoutUs, id);
-    this.calls.set(id, { historyIndex, timer, done });
+    this.calls.add(id, { historyIndex, timer, done });
     this.context.send(endpoint, { type: "client.request", id, request });
   }
 
@@ -59,7 +60,8 @@ export class ClientActor implements ActorBehavior {
       const operation = this.history.operations[call.historyIndex];
       this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(response.outcome) });
     }
-    call.done({ ...response.outcome, timedOut: false });
+    const outcome = response.outcome;
+    call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false } : { ok: false, error: outcome.error, timedOut: false });
   }
 
   onTimer(id: number): void {

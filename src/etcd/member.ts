@@ -22,6 +22,7 @@ import { RawNode } from "../raft/index.js";
 import type { ConfChange, Entry, HardState, Message, ProposeResult, Ready, Snapshot } from "../raft/types.js";
 import type { RaftEvent } from "../raft/events.js";
 import { EtcdError } from "../mvcc/errors.js";
+import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import type { ClusterEvent, LogEntryRef, Role } from "./events.js";
@@ -57,6 +58,8 @@ export interface MemberOptions {
 export interface ProposalData {
   /** The proposing member's own key for the request (`<member>.<incarnation>:<sequence>`). */
   readonly key: string;
+  /** The `<sequence>` of the key: the request's number at the proposing member. */
+  readonly sequence: number;
   /** Unique across the run: `<client>#<request id>`. */
   readonly id: string;
   /** The member that proposed it, which answers the client once it is applied. */
@@ -86,7 +89,12 @@ export const ERROR_REQUEST_TIMED_OUT = new EtcdError("Unavailable", "etcdserver:
 /** Timer tags: 0 is the Raft tick; a request's timeout timer is tagged with its sequence number (from 1). */
 const TICK_TIMER = 0;
 
+const COLON = ":".charCodeAt(0);
+
 interface PendingRequest {
+  readonly sequence: number;
+  /** `<member>.<incarnation>:<sequence>`: the key of its proposal, or the context of its ReadIndex. */
+  readonly key: string;
   readonly client: string;
   readonly clientRequestId: number;
   readonly request: KvRequest;
@@ -104,13 +112,19 @@ const WAL_FILE = "raft/wal";
 
 export class Member implements ActorBehavior {
   readonly raft: RawNode;
-  private readonly pending = new Map<string, PendingRequest>();
-  private readonly readWaiters: string[] = [];
+  /** Requests not answered yet, by sequence number. */
+  private readonly pending = new IdWindow<PendingRequest>();
+  /** Sequence numbers of the reads whose read index is known, waiting for it to be applied. */
+  private readonly readWaiters: number[] = [];
   private nextRequest = 0;
   private batch = 0;
   /** The Ready waiting for its fsync, if any; no new Ready is taken until it is done. */
-  private waiting: { readonly ready: Ready; readonly batch: number; readonly sent: boolean } | null = null;
-  private readonly batchOfFsync = new Map<number, number>();
+  private waiting: Ready | null = null;
+  /** The batch number of `waiting`, and whether its messages went out before the fsync. */
+  private waitingBatch = 0;
+  private waitingSent = false;
+  /** The fsync `waiting` waits for (0: none); there is never more than one in flight. */
+  private fsyncToken = 0;
   private role: Role = "follower";
   private lead = "";
   private term = 0;
@@ -214,12 +228,11 @@ export class Member implements ActorBehavior {
   onFsync(token: number): void {
     if (this.panicked) return;
     try {
-      const batch = this.batchOfFsync.get(token);
-      if (batch === undefined) return;
-      this.batchOfFsync.delete(token);
-      this.emit({ type: "raft.persist", node: this.options.name, batch });
-      if (this.waiting !== null && batch >= this.waiting.batch) {
-        this.finishReady(this.waiting.ready);
+      if (token !== this.fsyncToken) return;
+      this.fsyncToken = 0;
+      this.emit({ type: "raft.persist", node: this.options.name, batch: this.waitingBatch });
+      if (this.waiting !== null) {
+        this.finishReady(this.waiting);
         this.processReady();
       }
     } catch (error) {
@@ -269,18 +282,27 @@ export class Member implements ActorBehavior {
     const sequence = ++this.nextRequest;
     const key = `${this.incarnation}:${sequence}`;
     const timer = this.context.setTimer(this.options.requestTimeoutUs, sequence);
-    const pending: PendingRequest = { client, clientRequestId: message.id, request, timer, proposed: false, readIndex: -1 };
-    this.pending.set(key, pending);
-    this.submit(key, pending);
+    const pending: PendingRequest = { sequence, key, client, clientRequestId: message.id, request, timer, proposed: false, readIndex: -1 };
+    this.pending.add(sequence, pending);
+    this.submit(pending);
   }
 
-  private submit(key: string, pending: PendingRequest): void {
+  /** The request of this incarnation whose key (a ReadIndex context) is `key`, if it is still pending. */
+  private pendingOf(key: string): PendingRequest | undefined {
+    const prefix = this.incarnation;
+    if (!key.startsWith(prefix) || key.charCodeAt(prefix.length) !== COLON) return undefined;
+    const pending = this.pending.get(Number(key.slice(prefix.length + 1)));
+    return pending !== undefined && pending.key === key ? pending : undefined;
+  }
+
+  private submit(pending: PendingRequest): void {
     if (isReadOnly(pending.request)) {
-      pending.proposed = this.raft.readIndex(key).ok;
+      pending.proposed = this.raft.readIndex(pending.key).ok;
       return;
     }
     const data: ProposalData = {
-      key,
+      key: pending.key,
+      sequence: pending.sequence,
       id: `${pending.client}#${pending.clientRequestId}`,
       member: this.options.name,
       client: pending.client,
@@ -292,14 +314,16 @@ export class Member implements ActorBehavior {
 
   /** Requests Raft refused (no leader yet) are offered again on every tick until they time out. */
   private retryPending(): void {
-    for (const [key, pending] of this.pending) if (!pending.proposed) this.submit(key, pending);
+    if (this.pending.size === 0) return;
+    this.pending.forEach((pending) => {
+      if (!pending.proposed) this.submit(pending);
+    });
   }
 
   private timeOut(sequence: number): void {
-    const key = `${this.incarnation}:${sequence}`;
-    const pending = this.pending.get(key);
+    const pending = this.pending.get(sequence);
     if (pending === undefined) return;
-    this.pending.delete(key);
+    this.pending.delete(sequence);
     this.respond(pending.client, pending.clientRequestId, { ok: false, error: ERROR_REQUEST_TIMED_OUT });
   }
 
@@ -317,15 +341,17 @@ export class Member implements ActorBehavior {
         this.finishReady(ready);
         continue;
       }
-      this.batchOfFsync.set(this.context.fsync(), batch);
+      this.fsyncToken = this.context.fsync();
       const sendNow = this.role === "leader" || this.options.bugs.has("ack-before-fsync");
       if (sendNow) this.send(ready.messages);
-      this.waiting = { ready, batch, sent: sendNow };
+      this.waiting = ready;
+      this.waitingBatch = batch;
+      this.waitingSent = sendNow;
     }
   }
 
   private finishReady(ready: Ready): void {
-    if (this.waiting === null || !this.waiting.sent) this.send(ready.messages);
+    if (this.waiting === null || !this.waitingSent) this.send(ready.messages);
     this.waiting = null;
     if (ready.snapshot !== null) {
       this.stateMachine.restore(ready.snapshot.data);
@@ -334,10 +360,10 @@ export class Member implements ActorBehavior {
     }
     for (const entry of ready.committedEntries) this.applyEntry(entry);
     for (const state of ready.readStates) {
-      const pending = this.pending.get(state.context);
+      const pending = this.pendingOf(state.context);
       if (pending !== undefined) {
         pending.readIndex = state.index;
-        this.readWaiters.push(state.context);
+        this.readWaiters.push(pending.sequence);
       }
     }
     this.raft.advance(ready);
@@ -408,9 +434,10 @@ export class Member implements ActorBehavior {
     } else if (entry.data !== null) {
       const data = entry.data as ProposalData;
       const outcome = this.stateMachine.apply(data.request, entry.index);
-      const pending = data.member === node ? this.pending.get(data.key) : undefined;
-      if (pending !== undefined) {
-        this.pending.delete(data.key);
+      const pending = data.member === node ? this.pending.get(data.sequence) : undefined;
+      // The key tells this incarnation's request from one of an earlier incarnation replayed.
+      if (pending !== undefined && pending.key === data.key) {
+        this.pending.delete(pending.sequence);
         this.context.cancelTimer(pending.timer);
         this.respond(pending.client, pending.clientRequestId, outcome);
       }
@@ -421,14 +448,14 @@ export class Member implements ActorBehavior {
   private serveReads(): void {
     if (this.readWaiters.length === 0) return;
     let kept = 0;
-    for (const key of this.readWaiters) {
-      const pending = this.pending.get(key);
+    for (const sequence of this.readWaiters) {
+      const pending = this.pending.get(sequence);
       if (pending === undefined) continue;
       if (pending.readIndex > this.applied) {
-        this.readWaiters[kept++] = key;
+        this.readWaiters[kept++] = sequence;
         continue;
       }
-      this.pending.delete(key);
+      this.pending.delete(sequence);
       this.context.cancelTimer(pending.timer);
       this.respond(pending.client, pending.clientRequestId, this.stateMachine.read(pending.request));
     }
@@ -473,8 +500,7 @@ export class Member implements ActorBehavior {
     if (event.type === "progress-changed") {
       this.emit({ type: "raft.progress", node, peer: event.peer, state: event.to, match: event.match, next: event.next, inflight: 0 });
     }
-    const { type: kind, ...detail } = event;
-    this.emit({ type: "raft.event", node, kind, text: narrateRaftEvent(node, event), detail });
+    this.emit({ type: "raft.event", node, kind: event.type, text: narrateRaftEvent(node, event), detail: detailOf(event) });
   }
 
   private emit(event: ClusterEvent): void {
@@ -486,6 +512,24 @@ export function entryId(entry: Entry): string {
   if (entry.type === "conf-change") return "conf";
   if (entry.data === null) return "noop";
   return (entry.data as ProposalData).id;
+}
+
+/**
+ * A Raft event's fields but its type. The two kinds every entry raises on every member are built
+ * as literals (in the order Raft builds them); the rest are copied generically, which is several
+ * times slower.
+ */
+function detailOf(event: RaftEvent): Readonly<Record<string, unknown>> {
+  switch (event.type) {
+    case "entries-appended":
+      return { firstIndex: event.firstIndex, lastIndex: event.lastIndex, term: event.term } satisfies Omit<typeof event, "type">;
+    case "commit-advanced":
+      return { from: event.from, to: event.to } satisfies Omit<typeof event, "type">;
+    default: {
+      const { type: _kind, ...detail } = event;
+      return detail;
+    }
+  }
 }
 
 function entryRef(entry: Entry): LogEntryRef {

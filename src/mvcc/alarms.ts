@@ -53,6 +53,8 @@ export class AlarmSet {
   }
 
   isActive(alarm: AlarmType): boolean {
+    // Asked twice per write: spare the iterator when, as almost always, no alarm is raised.
+    if (this.members.size === 0) return false;
     for (const member of this.members.values()) if (member.alarm === alarm) return true;
     return false;
   }

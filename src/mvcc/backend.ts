@@ -55,9 +55,21 @@ export function isTombstone(kv: KeyValue): boolean {
   return kv.createRevision === 0;
 }
 
+/** The first `count` records of a backend at some moment (see `Backend.view`). */
+export interface RecordsView {
+  readonly revisions: readonly number[];
+  readonly keyValues: readonly KeyValue[];
+  readonly count: number;
+}
+
 export class Backend {
   private revisions: number[] = [];
   private keyValues: KeyValue[] = [];
+  /**
+   * True while a `RecordsView` holds the record arrays: they are then copied before anything but
+   * an append changes them (copy on write), so the view keeps seeing its records.
+   */
+  private shared = false;
   private bytesInUse = initialDatabaseBytes;
   private bytesAllocated = initialDatabaseBytes;
 
@@ -122,11 +134,22 @@ export class Backend {
     return kv;
   }
 
+  /** The records as they are now, unchanged by later writes, compactions and resets (in O(1)). */
+  view(): RecordsView {
+    this.shared = true;
+    return { revisions: this.revisions, keyValues: this.keyValues, count: this.revisions.length };
+  }
+
   /**
    * Physical compaction: deletes every record whose main revision is <= compactMain and whose
    * revision is not in `keep`. Returns the number of records deleted.
    */
   removeNotKept(compactMain: number, keep: ReadonlySet<number>): number {
+    if (this.shared) {
+      this.revisions = this.revisions.slice();
+      this.keyValues = this.keyValues.slice();
+      this.shared = false;
+    }
     const revisions = this.revisions;
     const keyValues = this.keyValues;
     let write = 0;
@@ -165,6 +188,7 @@ export class Backend {
   reset(): void {
     this.revisions = [];
     this.keyValues = [];
+    this.shared = false;
     this.bytesInUse = initialDatabaseBytes;
     this.bytesAllocated = initialDatabaseBytes;
   }

@@ -143,6 +143,15 @@ export class KeyIndex {
 
   /** Fills `out` with the state at atRevision; false when the key does not exist at atRevision. */
   get(atRevision: number, out: KeyIndexLookup): boolean {
+    const current = this.generations[this.generations.length - 1];
+    if (current !== undefined && current.revisions.length > 0 && mainOf(this.modified) <= atRevision) {
+      // The common case (every put, every read of the latest state): the key is alive and
+      // atRevision is at or after its last change, which is the answer.
+      out.modified = this.modified;
+      out.created = current.created;
+      out.version = current.version;
+      return true;
+    }
     if (this.isEmpty()) assertionFailed(`'get' got an unexpected empty keyIndex ${JSON.stringify(this.key)}`);
     const generation = this.findGeneration(atRevision);
     if (generation === undefined || generation.isEmpty()) return false;

@@ -29,7 +29,7 @@ import { type EtcdError, etcdErrors, failure, type Result, success } from "./err
 import { hashAll, hashRecords } from "./hash.js";
 import { Lessor, type LessorConfig } from "./lessor.js";
 import { BackendQuota, leaseOverheadBytes, putCost, type QuotaRequest, quotaCost, txnCost } from "./quota.js";
-import { restoreRecords, type StoreSnapshot, snapshotFormat, snapshotFormatVersion, snapshotRecords } from "./snapshot.js";
+import { restoreRecords, type SnapshotRecord, type StoreSnapshot, snapshotFormat, snapshotFormatVersion, snapshotRecords } from "./snapshot.js";
 import { StoreCore } from "./store_core.js";
 import type {
   AlarmMember,
@@ -266,14 +266,25 @@ export class MvccStore {
     return hashAll(this.backend, this.lessor, this.alarmSet, this.core.compactRevision);
   }
 
+  /**
+   * The whole state as a snapshot. Its records are listed on first read (a member snapshots its
+   * store every few thousand entries, and most snapshots are never sent or saved): until then the
+   * snapshot holds a view of the backend's records, which later writes and compactions leave as it
+   * is. `records` reads like a data property (JSON, spreads and copies included).
+   */
   snapshot(): StoreSnapshot {
+    const view = this.backend.view();
+    let records: SnapshotRecord[] | undefined;
     return {
       format: snapshotFormat,
       formatVersion: snapshotFormatVersion,
       currentRevision: this.core.currentRevision,
       compactRevision: this.core.compactRevision,
       dbSize: this.backend.size,
-      records: snapshotRecords(this.core),
+      get records(): SnapshotRecord[] {
+        records ??= snapshotRecords(view);
+        return records;
+      },
       leases: this.lessor.persistedLeases(),
       alarms: this.alarmSet.get("NONE"),
     };

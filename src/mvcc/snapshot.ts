@@ -13,7 +13,7 @@
  * a key opens its keyIndex (a put with its create revision and version, a lone tombstone as an ended
  * generation), later records are put or tombstoned; then every live key with a lease is attached to it.
  */
-import { isTombstone } from "./backend.js";
+import { isTombstone, type RecordsView } from "./backend.js";
 import { isByteString } from "./bytes.js";
 import { assert } from "./errors.js";
 import { KeyIndex } from "./key_index.js";
@@ -46,13 +46,12 @@ export interface StoreSnapshot {
   readonly alarms: readonly AlarmMember[];
 }
 
-/** The records of the backend, in revision order. */
-export function snapshotRecords(core: StoreCore): SnapshotRecord[] {
-  const backend = core.backend;
-  const records: SnapshotRecord[] = new Array(backend.recordCount);
-  for (let index = 0; index < backend.recordCount; index++) {
-    const packed = backend.revisionAt(index);
-    const kv = backend.keyValueAt(index);
+/** The records of a backend view, in revision order. */
+export function snapshotRecords(view: RecordsView): SnapshotRecord[] {
+  const records: SnapshotRecord[] = new Array(view.count);
+  for (let index = 0; index < view.count; index++) {
+    const packed = view.revisions[index] as number;
+    const kv = view.keyValues[index] as KeyValue;
     records[index] = [mainOf(packed), subOf(packed), kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version, kv.lease];
   }
   return records;

@@ -169,7 +169,8 @@ export class StoreTransaction implements RangeReader {
     let createRevision = main;
     let version = 1;
     let oldLease = 0;
-    if (core.index.get(key, main, core.scratch)) {
+    const keyIndex = core.index.keyIndex(key);
+    if (keyIndex !== undefined && keyIndex.get(main, core.scratch)) {
       createRevision = mainOf(core.scratch.created);
       version = core.scratch.version + 1;
       oldLease = core.leases.leaseOf(key);
@@ -177,7 +178,8 @@ export class StoreTransaction implements RangeReader {
     const revision = packRevision(main, this.changes.length);
     const kv = makeKeyValue(key, value, createRevision, main, version, lease);
     core.backend.append(revision, kv);
-    core.index.put(key, revision);
+    if (keyIndex === undefined) core.index.put(key, revision);
+    else keyIndex.putRevision(revision);
     this.changes.push(kv);
     if (oldLease !== lease) {
       if (oldLease !== 0) core.leases.detach(oldLease, key);

@@ -23,7 +23,12 @@ import type { Entry, RestartState, Snapshot } from "./types.js";
 /** The term of an index that is compacted or beyond the last index. */
 export const NO_TERM = -1;
 
-export const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+/**
+ * The shared empty entry list. Not frozen on purpose: V8 keeps frozen arrays in elements kinds of
+ * their own, and a `for...of` that meets both kinds falls back to the generic iterator protocol
+ * (several times slower, one allocation per step). `readonly` keeps it empty at compile time.
+ */
+export const NO_ENTRIES: readonly Entry[] = [];
 
 export class RaftLog {
   readonly entries: Entry[] = [];

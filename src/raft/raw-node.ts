@@ -37,9 +37,10 @@ import {
   type TransferResult,
 } from "./types.js";
 
-const NO_MESSAGES: readonly Message[] = Object.freeze([]);
-const NO_READ_STATES: readonly ReadState[] = Object.freeze([]);
-const NO_EVENTS: readonly RaftEvent[] = Object.freeze([]);
+// Not frozen, for the reason given at NO_ENTRIES (log.ts).
+const NO_MESSAGES: readonly Message[] = [];
+const NO_READ_STATES: readonly ReadState[] = [];
+const NO_EVENTS: readonly RaftEvent[] = [];
 
 const CONF_CHANGE_TYPES: ReadonlySet<string> = new Set(["add-node", "remove-node", "add-learner"]);
 const TRANSITIONS: ReadonlySet<string> = new Set(["auto", "joint-implicit", "joint-explicit"]);
@@ -51,7 +52,7 @@ export class RawNode {
   /** The Ready handed out and not yet advanced (one at a time). */
   private outstanding: Ready | null = null;
   /** Local messages stepped by `advance`, once the Ready they depend on is durable. */
-  private stepsOnAdvance: Message[] = [];
+  private stepsOnAdvance: readonly Message[] = NO_MESSAGES;
 
   constructor(config: RaftConfig, restart: RestartState = EMPTY_RESTART_STATE) {
     this.raft = new Raft(config, restart);
@@ -203,8 +204,10 @@ export class RawNode {
     if (raft.messages.length > 0) raft.messages = [];
     if (raft.readStates.length > 0) raft.readStates = [];
     if (raft.events.length > 0) raft.events = [];
-    this.stepsOnAdvance = raft.afterPersist;
-    raft.afterPersist = [];
+    if (raft.afterPersist.length > 0) {
+      this.stepsOnAdvance = raft.afterPersist;
+      raft.afterPersist = [];
+    }
     this.outstanding = ready;
     return ready;
   }
@@ -224,7 +227,7 @@ export class RawNode {
       raft.reduceUncommittedSize(committed);
     }
     const steps = this.stepsOnAdvance;
-    this.stepsOnAdvance = [];
+    this.stepsOnAdvance = NO_MESSAGES;
     for (const message of steps) raft.step(message);
   }
 

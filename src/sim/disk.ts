@@ -20,7 +20,7 @@ type DiskOperation =
 export class Disk {
   private readonly durable = new Map<string, unknown>();
   private readonly current = new Map<string, unknown>();
-  private readonly pending: DiskOperation[] = [];
+  private pending: DiskOperation[] = [];
   /** Pending operations covered by each outstanding fsync, in issue order. */
   private readonly fsyncCovers: number[] = [];
   private nextToken = 1;
@@ -30,8 +30,9 @@ export class Disk {
 
   /** Replaces a file's value. */
   set(file: string, value: unknown): void {
-    this.apply(this.current, { kind: "set", file, value });
-    this.pending.push({ kind: "set", file, value });
+    const operation: DiskOperation = { kind: "set", file, value };
+    this.apply(this.current, operation);
+    this.pending.push(operation);
   }
 
   /** Appends items to a list file. */
@@ -88,8 +89,15 @@ export class Disk {
   completeFsync(): void {
     const covers = this.fsyncCovers.shift();
     assert(covers !== undefined, "fsync completion without an fsync in flight");
-    const done = this.pending.splice(0, covers);
-    for (const operation of done) this.apply(this.durable, operation);
+    const pending = this.pending;
+    for (let index = 0; index < covers; index++) this.apply(this.durable, pending[index] as DiskOperation);
+    // Usually every pending write is covered: a fresh list costs less than shifting this one.
+    if (covers === pending.length) {
+      this.pending = [];
+    } else {
+      pending.copyWithin(0, covers);
+      pending.length -= covers;
+    }
     for (let index = 0; index < this.fsyncCovers.length; index++) {
       this.fsyncCovers[index] = (this.fsyncCovers[index] as number) - covers;
     }

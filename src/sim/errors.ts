@@ -14,6 +14,11 @@ export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`assertion failed: ${message}`);
 }
 
+/** A failed assertion, for conditions checked inline (so that the message is built only on failure). */
+export function assertionFailed(message: string): never {
+  throw new Error(`assertion failed: ${message}`);
+}
+
 /** The exhaustiveness check at the end of every `switch` over a discriminated union. */
 export function assertNever(value: never, what = "value"): never {
   throw new Error(`assertion failed: unexpected ${what} ${JSON.stringify(value)}`);

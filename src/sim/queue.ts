@@ -3,13 +3,16 @@
  *
  * `sequence` is the insertion counter, so events at the same virtual time run in the order they
  * were scheduled: ties never break by chance. Entries are plain objects owned by the world; the
- * heap never allocates on push or pop beyond growing its backing array.
+ * heap never allocates on push or pop beyond growing its backing array. Each entry knows its
+ * position in the heap, so that an entry can be taken out before its time (a cancelled timer).
  */
 import type { Micros } from "./time.js";
 
 export interface Queued {
   time: Micros;
   sequence: number;
+  /** The entry's index in the heap, kept by the queue; -1 when it is not queued. */
+  position: number;
 }
 
 export class EventQueue<T extends Queued> {
@@ -23,17 +26,8 @@ export class EventQueue<T extends Queued> {
   /** Stamps `entry` with the next sequence number and inserts it. */
   push(entry: T): void {
     entry.sequence = this.nextSequence++;
-    const heap = this.heap;
-    let index = heap.length;
-    heap.push(entry);
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex] as T;
-      if (!before(entry, parent)) break;
-      heap[index] = parent;
-      index = parentIndex;
-    }
-    heap[index] = entry;
+    this.heap.push(entry);
+    this.siftUp(entry, this.heap.length - 1);
   }
 
   peek(): T | undefined {
@@ -41,12 +35,52 @@ export class EventQueue<T extends Queued> {
   }
 
   pop(): T | undefined {
+    const top = this.heap[0];
+    if (top !== undefined) this.removeAt(0);
+    return top;
+  }
+
+  /** Takes a queued entry out of the queue. */
+  remove(entry: T): void {
+    const index = entry.position;
+    if (this.heap[index] !== entry) throw new Error("assertion failed: removing an entry that is not queued");
+    this.removeAt(index);
+  }
+
+  /** Every queued entry, in no particular order (for inspection, never for scheduling decisions). */
+  entries(): readonly T[] {
+    return this.heap;
+  }
+
+  private removeAt(index: number): void {
     const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
+    const removed = heap[index] as T;
+    const last = heap.pop() as T;
+    removed.position = -1;
+    if (last === removed) return;
+    if (index > 0 && before(last, heap[(index - 1) >> 1] as T)) this.siftUp(last, index);
+    else this.siftDown(last, index);
+  }
+
+  /** Places `entry` at `index` or above, moving larger parents down. */
+  private siftUp(entry: T, index: number): void {
+    const heap = this.heap;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex] as T;
+      if (!before(entry, parent)) break;
+      heap[index] = parent;
+      parent.position = index;
+      index = parentIndex;
+    }
+    heap[index] = entry;
+    entry.position = index;
+  }
+
+  /** Places `entry` at `index` or below, moving smaller children up. */
+  private siftDown(entry: T, index: number): void {
+    const heap = this.heap;
     const length = heap.length;
-    let index = 0;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
@@ -60,17 +94,13 @@ export class EventQueue<T extends Queued> {
           childEntry = rightEntry;
         }
       }
-      if (!before(childEntry, last)) break;
+      if (!before(childEntry, entry)) break;
       heap[index] = childEntry;
+      childEntry.position = index;
       index = child;
     }
-    heap[index] = last;
-    return top;
-  }
-
-  /** Every queued entry, in no particular order (for inspection, never for scheduling decisions). */
-  entries(): readonly T[] {
-    return this.heap;
+    heap[index] = entry;
+    entry.position = index;
   }
 }
 

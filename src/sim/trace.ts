@@ -7,14 +7,17 @@
  * event count and the SHA-256 of every line before it, so a truncated or edited file is refused.
  *
  * In memory, events are kept as objects plus a parallel array of virtual times; an event line is
- * `{"i":<index>,"t":<time>,` followed by the event's own fields in their creation order.
+ * `{"i":<index>,"t":<time>,` followed by the event's own fields in their creation order. A long run
+ * cannot keep every event (an hour of a busy cluster emits about 15 million): a bounded recording
+ * (`retain`) keeps only the most recent ones, and a `TraceDigest` hashes every line as it is emitted
+ * without keeping any, so two long runs can still be compared event for event.
  *
  * The world emits the kernel's own events (`SimEvent`); higher layers add theirs. Emission sites
  * check `trace.enabled` (any consumer at all) and, for per-message events, `trace.messages`, before
  * building an event, so a run without consumers allocates nothing for tracing.
  */
 import { createHash } from "node:crypto";
-import { InputError } from "./errors.js";
+import { assert, InputError } from "./errors.js";
 import type { Fault } from "./faults.js";
 import type { Micros } from "./time.js";
 
@@ -55,23 +58,53 @@ export interface TypedEvent {
 
 export type TraceListener<E extends TypedEvent> = (time: Micros, event: E, index: number) => void;
 
+export interface TraceOptions {
+  /** Per-message events (send, deliver, drop); by default, whenever the trace records. */
+  readonly messages?: boolean;
+  /** Keep only the most recent `retain` events (a ring). By default every event is kept. */
+  readonly retain?: number;
+}
+
 export class Trace<E extends TypedEvent = TypedEvent> {
   /** True when anything consumes events: a recording or a listener. */
   enabled: boolean;
   /** True when per-message events (send, deliver, drop) are wanted. */
   messages: boolean;
-  readonly events: E[] = [];
-  readonly times: Micros[] = [];
+  private readonly eventList: E[] = [];
+  private readonly timeList: Micros[] = [];
+  /** Once a bounded recording is full: the position of its oldest event, overwritten next. */
+  private oldest = 0;
   private readonly listeners: Array<TraceListener<E>> = [];
+  private readonly retain: number;
   private count = 0;
 
-  constructor(readonly recording: boolean, options: { messages?: boolean } = {}) {
+  constructor(readonly recording: boolean, options: TraceOptions = {}) {
     this.enabled = recording;
     this.messages = recording && options.messages !== false;
+    this.retain = options.retain ?? Infinity;
+    assert(this.retain >= 1, `a bounded trace retains at least one event (got ${this.retain})`);
   }
 
   get length(): number {
     return this.count;
+  }
+
+  /**
+   * The recorded events, oldest first: `events[k]` is event number `firstIndex + k`. A complete
+   * recording returns its own (growing) list; a bounded one a copy in order.
+   */
+  get events(): E[] {
+    return this.retain === Infinity ? this.eventList : inOrder(this.eventList, this.oldest);
+  }
+
+  /** The virtual time of each recorded event, parallel to `events`. */
+  get times(): Micros[] {
+    return this.retain === Infinity ? this.timeList : inOrder(this.timeList, this.oldest);
+  }
+
+  /** The number of the oldest recorded event: 0 unless a bounded recording dropped older ones. */
+  get firstIndex(): number {
+    return this.retain === Infinity ? 0 : this.count - this.eventList.length;
   }
 
   /** Feeds every later event to `listener` (checkers subscribe this way). */
@@ -83,11 +116,58 @@ export class Trace<E extends TypedEvent = TypedEvent> {
 
   emit(time: Micros, event: E): void {
     const index = this.count++;
-    if (this.recording) {
-      this.events.push(event);
-      this.times.push(time);
+    if (this.recording) this.record(time, event);
+    const listeners = this.listeners;
+    for (let position = 0; position < listeners.length; position++) (listeners[position] as TraceListener<E>)(time, event, index);
+  }
+
+  /** Appends, or once a bounded recording is full, overwrites its oldest event (a ring). */
+  private record(time: Micros, event: E): void {
+    if (this.eventList.length < this.retain) {
+      this.eventList.push(event);
+      this.timeList.push(time);
+      return;
     }
-    for (const listener of this.listeners) listener(time, event, index);
+    this.eventList[this.oldest] = event;
+    this.timeList[this.oldest] = time;
+    this.oldest = this.oldest + 1 === this.retain ? 0 : this.oldest + 1;
+  }
+}
+
+/** A ring's items, oldest (at position `oldest`) first. */
+function inOrder<T>(ring: readonly T[], oldest: number): T[] {
+  return oldest === 0 ? ring.slice() : [...ring.slice(oldest), ...ring.slice(0, oldest)];
+}
+
+const DIGEST_BATCH_CHARS = 65_536;
+
+/**
+ * The SHA-256 of every event line of a trace (the lines `serializeTrace` writes between its header
+ * and its footer), computed as events are emitted, without keeping them. Lines are hashed in
+ * batches: one native call per line would cost more than making the line.
+ */
+export class TraceDigest {
+  private readonly hash = createHash("sha256");
+  private batch = "";
+
+  constructor(trace: Trace) {
+    trace.subscribe((time, event, index) => this.add(`${eventLine(index, time, event)}\n`), { messages: true });
+  }
+
+  /** The digest of the lines so far (the trace may go on). */
+  hex(): string {
+    this.flush();
+    return this.hash.copy().digest("hex");
+  }
+
+  private add(line: string): void {
+    this.batch += line;
+    if (this.batch.length >= DIGEST_BATCH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    this.hash.update(this.batch);
+    this.batch = "";
   }
 }
 
@@ -99,6 +179,7 @@ export function eventLine(index: number, time: Micros, event: TypedEvent): strin
 
 /** The whole trace as JSON Lines (header, events, footer) and the SHA-256 of those bytes. */
 export function serializeTrace(header: TraceHeader, trace: Trace): { text: string; sha256: string } {
+  assert(trace.firstIndex === 0, `a trace file holds every event, but this trace dropped its first ${trace.firstIndex}`);
   const hash = createHash("sha256");
   const lines: string[] = [];
   const add = (line: string): void => {

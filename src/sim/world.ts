@@ -12,12 +12,13 @@
  * the same run, event for event.
  */
 import { Disk } from "./disk.js";
-import { assert, assertNever, InputError } from "./errors.js";
+import { assert, assertionFailed, assertNever, InputError } from "./errors.js";
 import { describeFault, type Fault, type FaultPlan, withNetworkFault } from "./faults.js";
 import { DEFAULT_LINK, type LatencyDistribution, type LinkModel, PPM, resolvePartition, sampleLatency } from "./network.js";
 import { Prng } from "./prng.js";
 import { EventQueue, type Queued } from "./queue.js";
 import type { Micros } from "./time.js";
+import { TimerTable } from "./timer-table.js";
 import { type MessageSummary, type SimEvent, Trace, type TypedEvent } from "./trace.js";
 
 export interface ActorBehavior {
@@ -68,14 +69,21 @@ const KIND_TIMER = 1;
 const KIND_FSYNC = 2;
 const KIND_CALL = 3;
 
+/**
+ * A queued event. Entries are recycled through a free list once dispatched (see `step`), so a
+ * run allocates about as many as are queued at once, not one per event.
+ */
 interface Scheduled extends Queued {
   kind: number;
   target: ActorRecord | undefined;
   incarnation: number;
   from: string;
   payload: unknown;
+  /** A timer's id; an fsync's latency. */
   timerId: number;
   cancelled: boolean;
+  /** A delivery's message as traced, made once for its `net.send` and its `net.deliver`. */
+  summary: MessageSummary | undefined;
 }
 
 class ActorRecord {
@@ -84,7 +92,6 @@ class ActorRecord {
   behavior: ActorBehavior | undefined;
   context: ActorContext | undefined;
   readonly held: Scheduled[] = [];
-  readonly timers = new Map<number, Scheduled>();
   clockRate = 1;
   anchorVirtual: Micros = 0;
   anchorLocal: Micros = 0;
@@ -113,11 +120,14 @@ export class World {
   readonly seed: number;
   readonly trace: Trace<TypedEvent>;
   now: Micros = 0;
+  /** Events dispatched so far (a cancelled timer is none). */
   eventsProcessed = 0;
   defaultLink: LinkModel;
   private readonly root: Prng;
   private readonly networkRandom: Prng;
   private readonly queue = new EventQueue<Scheduled>();
+  private readonly free: Scheduled[] = [];
+  private readonly timers = new TimerTable<Scheduled>();
   private readonly actors: ActorRecord[] = [];
   private readonly byAddress = new Map<string, ActorRecord>();
   private readonly linkOverrides = new Map<string, LinkModel>();
@@ -245,7 +255,7 @@ export class World {
     if (entry === undefined) return false;
     this.now = entry.time;
     this.eventsProcessed++;
-    this.dispatch(entry);
+    if (!this.dispatch(entry)) this.release(entry);
     return true;
   }
 
@@ -285,8 +295,8 @@ export class World {
     record.incarnation++;
     record.behavior = undefined;
     record.context = undefined;
+    for (const entry of record.held) if (entry.kind === KIND_TIMER) this.timers.disarm(entry);
     record.held.length = 0;
-    record.timers.clear();
     record.disk.crash();
     record.lastFsyncDone = this.now;
   }
@@ -309,6 +319,10 @@ export class World {
     record.status = "up";
     const held = record.held.splice(0);
     for (const entry of held) {
+      if (entry.cancelled) {
+        this.release(entry);
+        continue;
+      }
       entry.time = this.now;
       this.queue.push(entry);
     }
@@ -355,23 +369,33 @@ export class World {
       },
       setTimer: (delayUs, tag) => world.setTimer(record, incarnation, delayUs, tag),
       cancelTimer: (id) => {
-        const entry = record.timers.get(id);
-        if (entry !== undefined) {
-          entry.cancelled = true;
-          record.timers.delete(id);
-        }
+        const entry = world.timers.get(id);
+        if (entry !== undefined && entry.target === record) world.cancel(entry);
       },
       fsync: () => world.fsync(record, incarnation),
       emit: (event) => world.trace.emit(world.now, event),
     };
   }
 
+  /**
+   * A cancelled timer is no event: it leaves the queue at once, or, held for a paused actor, is
+   * dropped when the actor resumes. (Request deadlines are set and cancelled for every request, so
+   * the queue would otherwise hold hundreds of dead timers.)
+   */
+  private cancel(entry: Scheduled): void {
+    this.timers.disarm(entry);
+    entry.cancelled = true;
+    if (entry.position < 0) return;
+    this.queue.remove(entry);
+    this.release(entry);
+  }
+
   private setTimer(record: ActorRecord, incarnation: number, delayUs: Micros, tag: number): number {
-    assert(delayUs >= 0 && Number.isFinite(delayUs), `timer delay ${delayUs}`);
+    if (!(delayUs >= 0 && Number.isFinite(delayUs))) assertionFailed(`timer delay ${delayUs}`);
     const virtualDelay = record.clockRate === 1 ? delayUs : Math.ceil(delayUs / record.clockRate);
     const id = this.nextTimerId++;
     const entry = this.enqueue(KIND_TIMER, this.now + virtualDelay, record, incarnation, "", tag, id);
-    record.timers.set(id, entry);
+    this.timers.arm(entry);
     return id;
   }
 
@@ -401,12 +425,13 @@ export class World {
       if (traced) this.emit({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "loss" });
       return;
     }
+    const summary = traced ? this.summarize(message) : undefined;
     const deliverAt = this.now + this.transitTime(link);
-    this.enqueue(KIND_DELIVER, deliverAt, target, 0, source.address, message, 0);
-    if (traced) this.emit({ type: "net.send", from: source.address, to, message: this.summarize(message), deliverAt });
+    this.enqueue(KIND_DELIVER, deliverAt, target, 0, source.address, message, 0).summary = summary;
+    if (summary !== undefined) this.emit({ type: "net.send", from: source.address, to, message: summary, deliverAt });
     if (link.duplicatePpm > 0 && random.chance(link.duplicatePpm, PPM)) {
-      this.enqueue(KIND_DELIVER, this.now + this.transitTime(link), target, 0, source.address, message, 0);
-      if (traced) this.emit({ type: "net.duplicate", from: source.address, to, message: this.summarize(message) });
+      this.enqueue(KIND_DELIVER, this.now + this.transitTime(link), target, 0, source.address, message, 0).summary = summary;
+      if (summary !== undefined) this.emit({ type: "net.duplicate", from: source.address, to, message: summary });
     }
   }
 
@@ -425,7 +450,8 @@ export class World {
     return link;
   }
 
-  private dispatch(entry: Scheduled): void {
+  /** Runs an event; true when the entry was held for a paused actor (so it is not recycled yet). */
+  private dispatch(entry: Scheduled): boolean {
     switch (entry.kind) {
       case KIND_DELIVER:
         return this.deliver(entry);
@@ -435,61 +461,84 @@ export class World {
         return this.completeFsync(entry);
       case KIND_CALL:
         (entry.payload as () => void)();
-        return;
+        return false;
       default:
-        assert(false, `event kind ${entry.kind}`);
+        return assertionFailed(`event kind ${entry.kind}`);
     }
   }
 
-  private deliver(entry: Scheduled): void {
+  private deliver(entry: Scheduled): boolean {
     const target = entry.target as ActorRecord;
     const traced = this.trace.messages;
     if (target.status === "crashed") {
-      if (traced) this.emit({ type: "net.drop", from: entry.from, to: target.address, message: this.summarize(entry.payload), reason: "crashed" });
-      return;
+      if (traced) this.emit({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "crashed" });
+      return false;
     }
     if (this.cutCount > 0) {
       const source = this.byAddress.get(entry.from) as ActorRecord;
       if (this.cut[source.index * this.capacity + target.index] === 1) {
-        if (traced) this.emit({ type: "net.drop", from: entry.from, to: target.address, message: this.summarize(entry.payload), reason: "partition" });
-        return;
+        if (traced) this.emit({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "partition" });
+        return false;
       }
     }
-    if (target.status === "paused") {
-      target.held.push(entry);
-      return;
-    }
-    if (traced) this.emit({ type: "net.deliver", from: entry.from, to: target.address, message: this.summarize(entry.payload) });
+    if (target.status === "paused") return this.hold(target, entry);
+    if (traced) this.emit({ type: "net.deliver", from: entry.from, to: target.address, message: this.summaryOf(entry) });
     (target.behavior as ActorBehavior).onMessage(entry.from, entry.payload);
+    return false;
   }
 
-  private fireTimer(entry: Scheduled): void {
+  private summaryOf(entry: Scheduled): MessageSummary {
+    return entry.summary ?? this.summarize(entry.payload);
+  }
+
+  private fireTimer(entry: Scheduled): boolean {
     const target = entry.target as ActorRecord;
-    if (entry.cancelled || entry.incarnation !== target.incarnation) return;
-    if (target.status === "paused") {
-      target.held.push(entry);
-      return;
+    if (entry.incarnation !== target.incarnation) {
+      this.timers.disarm(entry);
+      return false;
     }
-    target.timers.delete(entry.timerId);
+    if (target.status === "paused") return this.hold(target, entry);
+    this.timers.disarm(entry);
     (target.behavior as ActorBehavior).onTimer(entry.payload as number);
+    return false;
   }
 
-  private completeFsync(entry: Scheduled): void {
+  private completeFsync(entry: Scheduled): boolean {
     const target = entry.target as ActorRecord;
-    if (entry.incarnation !== target.incarnation) return;
-    if (target.status === "paused") {
-      target.held.push(entry);
-      return;
-    }
+    if (entry.incarnation !== target.incarnation) return false;
+    if (target.status === "paused") return this.hold(target, entry);
     target.disk.completeFsync();
     if (this.trace.enabled) this.emit({ type: "disk.fsync", node: target.address, latencyUs: entry.timerId });
     target.behavior?.onFsync?.(entry.payload as number);
+    return false;
+  }
+
+  private hold(target: ActorRecord, entry: Scheduled): true {
+    target.held.push(entry);
+    return true;
   }
 
   private enqueue(kind: number, time: Micros, target: ActorRecord | undefined, incarnation: number, from: string, payload: unknown, timerId: number): Scheduled {
-    const entry: Scheduled = { time, sequence: 0, kind, target, incarnation, from, payload, timerId, cancelled: false };
+    const entry = this.free.pop() ?? { time, sequence: 0, position: -1, kind, target, incarnation, from, payload, timerId, cancelled: false, summary: undefined };
+    entry.time = time;
+    entry.kind = kind;
+    entry.target = target;
+    entry.incarnation = incarnation;
+    entry.from = from;
+    entry.payload = payload;
+    entry.timerId = timerId;
+    entry.cancelled = false;
+    entry.summary = undefined;
     this.queue.push(entry);
     return entry;
+  }
+
+  /** Returns a dispatched entry to the free list, dropping what it references. */
+  private release(entry: Scheduled): void {
+    entry.target = undefined;
+    entry.payload = undefined;
+    entry.summary = undefined;
+    this.free.push(entry);
   }
 
   private setCuts(cuts: ReadonlyArray<{ from: string; to: string }>): void {
@@ -521,7 +570,7 @@ export class World {
  * strings), with lists shown by their length, e.g. `{type: "MsgApp", term: 3, index: 7, entries: 2}`.
  * The kernel knows nothing of message types; this reads any plain object.
  */
-function defaultSummary(message: unknown): MessageSummary {
+export function defaultSummary(message: unknown): MessageSummary {
   if (typeof message !== "object" || message === null) return { type: typeof message };
   const summary: Record<string, string | number | boolean | null> = {};
   const fields = message as Record<string, unknown>;

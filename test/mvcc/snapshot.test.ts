@@ -75,6 +75,33 @@ describe("snapshots", () => {
     expect(restored.status().dbSizeInUse).toBeLessThan(restored.status().dbSize);
   });
 
+  test("a snapshot holds the records of its moment, whatever is written or compacted after it", () => {
+    const writes = (store: MvccStore, from: number, to: number): void => {
+      for (let index = from; index < to; index++) {
+        if (index % 7 === 3) unwrap(store.deleteRange({ key: `k${index % 5}` }));
+        else put(store, `k${index % 5}`, `v${index}`);
+      }
+    };
+    const store = new MvccStore();
+    writes(store, 0, 40);
+    const early = store.snapshot();
+    writes(store, 40, 80);
+    const middle = store.snapshot();
+    unwrap(store.compact({ revision: 50 }));
+    writes(store, 80, 100);
+    const late = store.snapshot();
+    const expected = (writeCount: number, compactAt?: number): StoreSnapshot => {
+      const fresh = new MvccStore();
+      writes(fresh, 0, writeCount);
+      if (compactAt !== undefined) unwrap(fresh.compact({ revision: compactAt }));
+      return fresh.snapshot();
+    };
+    expect(late.records).toEqual(expected(100, 50).records);
+    expect(middle.records).toEqual(expected(80).records);
+    expect(JSON.parse(JSON.stringify(early))).toEqual(JSON.parse(JSON.stringify(expected(40))));
+    expect(early.records).toBe(early.records);
+  });
+
   test("malformed snapshots are described, not thrown", () => {
     const good = history().snapshot();
     expect(snapshotProblem(good)).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTrace, serializeTrace, Trace, TRACE_FORMAT, type TraceHeader, type TypedEvent } from "../../src/sim/trace.js";
+import { parseTrace, serializeTrace, sha256Hex, Trace, TraceDigest, TRACE_FORMAT, type TraceHeader, type TypedEvent } from "../../src/sim/trace.js";
 
 const HEADER: TraceHeader = { format: TRACE_FORMAT, formatVersion: 1, packageVersion: "0.1.0", seed: 3, scenario: "demo", config: { members: 3 } };
 
@@ -49,5 +49,31 @@ describe("trace files", () => {
     expect(() => parseTrace([lines[0], lines[2], lines[3]].join("\n"), "t.jsonl")).toThrow(
       "t.jsonl:2: corrupt trace line (expected event 0 with a time and a type)",
     );
+  });
+});
+
+describe("long runs", () => {
+  it("a bounded recording keeps the most recent events, in order, and cannot be written as a trace file", () => {
+    const trace = new Trace<TypedEvent>(true, { retain: 3 });
+    for (let index = 0; index < 7; index++) trace.emit(index * 10, { type: "note", text: `e${index}` });
+    expect(trace.length).toBe(7);
+    expect(trace.firstIndex).toBe(4);
+    expect(trace.events.map((event) => event.text)).toEqual(["e4", "e5", "e6"]);
+    expect(trace.times).toEqual([40, 50, 60]);
+    expect(() => serializeTrace(HEADER, trace)).toThrow("a trace file holds every event, but this trace dropped its first 4");
+  });
+
+  it("a digest hashes the event lines a trace file would hold, without recording them", () => {
+    const recorded = new Trace<TypedEvent>(true);
+    const digested = new Trace<TypedEvent>(false);
+    const digest = new TraceDigest(digested);
+    for (const trace of [recorded, digested]) {
+      trace.emit(0, { type: "note", text: "start" });
+      trace.emit(1500, { type: "fault", fault: { kind: "crash", node: "n1" }, text: "crash n1" });
+    }
+    const lines = serializeTrace(HEADER, recorded).text.split("\n").slice(1, 3);
+    expect(digest.hex()).toBe(sha256Hex(`${lines.join("\n")}\n`));
+    expect(digested.events).toEqual([]);
+    expect(digested.messages).toBe(true);
   });
 });
