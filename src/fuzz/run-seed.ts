@@ -7,6 +7,9 @@
  * phase in which every fault is undone and the cluster must elect a leader within 10 election
  * timeouts and apply every acknowledged write on every member. The client history is then checked
  * for linearizability.
+ *
+ * Faults happen as a scenario's timed steps do (src/fuzz/schedule.ts), so that a failing seed's
+ * plan, shrunk and written as a scenario (src/fuzz/artifacts.ts), runs exactly as it ran here.
  */
 import { checkHistory } from "../check/linearizability/index.js";
 import { toEtcdHistory } from "../check/etcd-history.js";
@@ -17,7 +20,11 @@ import { MICROS_PER_MS, type Micros } from "../sim/time.js";
 import { Trace, type TypedEvent } from "../sim/trace.js";
 import { World } from "../sim/world.js";
 import type { History } from "../etcd/history.js";
+import type { LatencyDistribution } from "../sim/network.js";
+import { applyLeaderFault, faultSchedule, type LeaderFault, livenessPhase, type ScheduledFault } from "./schedule.js";
 import { DEFAULT_WORKLOAD, Workload } from "./workload.js";
+
+export type { LeaderFault } from "./schedule.js";
 
 export interface FuzzOptions {
   readonly members: number;
@@ -58,25 +65,27 @@ export const FUZZ_SETTINGS: ClusterSettings = {
 
 export const FAULTS_FROM_US: Micros = 1_000 * MICROS_PER_MS;
 export const FAULTS_UNTIL_US: Micros = 6_000 * MICROS_PER_MS;
-const LIVENESS_ELECTION_TIMEOUTS = 10;
+/** The fuzz cluster's disks: every fsync takes 1 to 3 ms. */
+export const FUZZ_FSYNC: Extract<LatencyDistribution, { kind: "uniform" }> = { kind: "uniform", minUs: 1_000, maxUs: 3_000 };
 
 export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
   const trace = new Trace<TypedEvent>(options.recordTrace === true);
-  const world = new World({ seed, trace, fsyncLatency: { kind: "uniform", minUs: 1_000, maxUs: 3_000 } });
+  const world = new World({ seed, trace, fsyncLatency: FUZZ_FSYNC });
+  // The swarm stream is drawn in the same order whether or not a plan is given, so that a replayed
+  // plan runs with the seed's own settings.
   const swarm = world.random("swarm");
   const settings = swarmSettings(swarm, options.bugs);
-  const leaseReads = settings.readOnly === "lease-based";
+  const nemesis = swarmNemesis(swarm, settings.readOnly === "lease-based", options.bugs);
+  const drawnLeaderFaults = drawLeaderFaults(swarm, options.bugs);
   const cluster = new EtcdCluster(world, { members: options.members, bugs: options.bugs, observe: options.recordTrace === true, settings });
-  const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, swarmNemesis(swarm, leaseReads, options.bugs));
-  world.scheduleFaults(plan);
-  const leaderFaults = options.leaderFaults ?? drawLeaderFaults(swarm, options.bugs);
-  for (const fault of leaderFaults) world.schedule(fault.at, () => applyLeaderFault(cluster, fault));
+  const plan = options.plan ?? drawFaultPlan(world.random("nemesis"), cluster.members, nemesis);
+  const leaderFaults = options.leaderFaults ?? drawnLeaderFaults;
   const workload = new Workload(cluster, world.random("workload"), DEFAULT_WORKLOAD);
-  const faultsEnd = plan.reduce((latest, record) => Math.max(latest, record.at), FAULTS_UNTIL_US);
   // A seed that has broken a property has said what it had to say: stop there (a planted bug can
   // otherwise send a cluster into a storm of messages).
-  world.runUntil(faultsEnd, () => cluster.violations().length > 0);
-  if (cluster.violations().length === 0) livenessPhase(cluster, workload);
+  const violated = (): boolean => cluster.violations().length > 0;
+  safetyPhase(cluster, faultSchedule(plan, leaderFaults), faultsEndUs(plan), violated);
+  if (!violated()) livenessPhase(cluster, workload);
   const linearizable = options.checkLinearizability ? checkLinearizability(cluster, options) : null;
   return {
     seed,
@@ -93,29 +102,20 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
   };
 }
 
-/**
- * A fault aimed at whoever leads at the time, as Jepsen's "kill the primary" and "isolate the
- * primary": at `at` the leader crashes (and restarts `downUs` later) or is cut off from every other
- * member (and the network heals `downUs` later). Plain data, so plans still shrink; the target is
- * resolved when the fault happens (no leader, no fault).
- */
-export interface LeaderFault {
-  readonly at: Micros;
-  readonly kind: "bounce" | "isolate";
-  readonly downUs: Micros;
+/** When the liveness phase starts: at the end of the fault window, or at the plan's last record if later. */
+export function faultsEndUs(plan: readonly TimedFault[]): Micros {
+  return plan.reduce((latest, record) => Math.max(latest, record.at), FAULTS_UNTIL_US);
 }
 
-function applyLeaderFault(cluster: EtcdCluster, fault: LeaderFault): void {
-  const leader = cluster.leader();
-  if (leader === undefined) return;
+/** Applies each scheduled fault at its time, until `endUs` or until `stop` says the run is over. */
+function safetyPhase(cluster: EtcdCluster, schedule: readonly ScheduledFault[], endUs: Micros, stop: () => boolean): void {
   const world = cluster.world;
-  if (fault.kind === "bounce") {
-    world.applyFault({ kind: "crash", node: leader });
-    world.schedule(world.now + fault.downUs, () => world.applyFault({ kind: "restart", node: leader }));
-  } else {
-    world.applyFault({ kind: "partition", partition: { kind: "isolate", node: leader } });
-    world.schedule(world.now + fault.downUs, () => world.applyFault({ kind: "heal" }));
+  for (const entry of schedule) {
+    if (world.runUntil(entry.at, stop)) return;
+    if (entry.kind === "fault") world.applyFault(entry.fault);
+    else applyLeaderFault(cluster, entry.leaderFault);
   }
+  world.runUntil(endUs, stop);
 }
 
 /**
@@ -170,9 +170,14 @@ const BUG_SETTINGS: Readonly<Record<string, Partial<ClusterSettings>>> = {
   "commit-old-term-by-count": { maxEntriesPerMessage: 1 },
 };
 
-/** ...and its fault mix leans the same way (weights added to the seed's own). */
+/**
+ * ...and its fault mix leans the same way (weights added to the seed's own). A forgotten vote, for
+ * one, elects a second leader when a member that voted restarts and a candidate that has not heard
+ * of the first leader (cut off from it) asks it again in the same term: crashes, bounces and
+ * partitions together.
+ */
 const BUG_WEIGHTS: Readonly<Record<string, Partial<Record<NemesisKind, number>>>> = {
-  "forget-vote-on-restart": { crash: 6, bounce: 8 },
+  "forget-vote-on-restart": { crash: 6, bounce: 8, partition: 4 },
   "commit-old-term-by-count": { crash: 4, partition: 2 },
   "ack-before-fsync": { bounce: 4, "slow-disk": 2 },
   "lease-read-under-drift": { partition: 4, drift: 3 },
@@ -196,27 +201,6 @@ function swarmNemesis(random: Prng, leaseReads: boolean, bugs: readonly string[]
     weights,
     maxDrift: 0.04,
   };
-}
-
-function livenessPhase(cluster: EtcdCluster, workload: Workload): void {
-  const world = cluster.world;
-  cluster.healAll();
-  const bound = LIVENESS_ELECTION_TIMEOUTS * cluster.electionTimeoutUs();
-  const healedAt = world.now;
-  world.runUntil(healedAt + bound, () => cluster.leader() !== undefined);
-  if (cluster.leader() === undefined) {
-    cluster.reportViolation({ kind: "liveness", detail: `no leader within ${LIVENESS_ELECTION_TIMEOUTS} election timeouts after the faults stopped`, timeUs: world.now });
-    return;
-  }
-  workload.stop();
-  world.runUntil(world.now + bound + DEFAULT_WORKLOAD.timeoutUs, () => workload.idle);
-  const target = Math.max(...cluster.members.map((name) => cluster.member(name)?.raft.status().commit ?? 0));
-  const converged = (): boolean => cluster.members.every((name) => (cluster.member(name)?.raft.status().applied ?? 0) >= target);
-  world.runUntil(world.now + bound, converged);
-  if (!converged()) {
-    const applied = cluster.members.map((name) => `${name}=${cluster.member(name)?.raft.status().applied ?? "down"}`).join(" ");
-    cluster.reportViolation({ kind: "liveness", detail: `acknowledged writes not applied on every member within ${LIVENESS_ELECTION_TIMEOUTS} election timeouts of healing: commit ${target}, applied ${applied}`, timeUs: world.now });
-  }
 }
 
 function checkLinearizability(cluster: EtcdCluster, options: FuzzOptions): boolean | null {

@@ -29,7 +29,7 @@ export class Workload {
   constructor(
     private readonly cluster: EtcdCluster,
     private readonly random: Prng,
-    private readonly options: WorkloadOptions,
+    readonly options: WorkloadOptions,
   ) {
     for (let index = 1; index <= options.clients; index++) this.next(`c${index}`, `c${index}`, 1);
   }

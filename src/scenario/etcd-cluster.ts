@@ -11,7 +11,9 @@ import type { CallOutcome } from "../etcd/client.js";
 import type { KvRequest } from "../etcd/protocol.js";
 import { InputError } from "../sim/errors.js";
 import type { Micros } from "../sim/time.js";
-import { defineCluster, defineExpectation, defineStep, type ExpectationResult, type Lab, type ScenarioRun } from "./registry.js";
+import { toEtcdHistory } from "../check/etcd-history.js";
+import { checkHistory } from "../check/linearizability/index.js";
+import { defineCluster, defineExpectation, defineStep, type ExpectationResult, type FinishOptions, type Lab, type LabHistory, type ScenarioRun } from "./registry.js";
 import { durationSchema, nodeSchema } from "./values.js";
 
 export const ETCD_BUGS: readonly string[] = [...RAFT_MUTANTS, ...HOST_BUGS];
@@ -36,7 +38,17 @@ export class EtcdLab implements Lab {
     return this.cluster.violations().filter((violation) => !this.expectedViolations.has(violation.kind));
   }
 
-  finish(): void {}
+  /** The client history, checked for linearizability when asked (a failure is a violation). */
+  finish(options: FinishOptions): LabHistory {
+    const history = toEtcdHistory(this.cluster.history.operations);
+    if (options.historyCheck === undefined) return { history, verdict: null };
+    const result = checkHistory(history, options.historyCheck);
+    if (result.linearizable === false) {
+      const detail = result.explanation?.summary ?? "the client history is not linearizable";
+      this.cluster.reportViolation({ kind: "linearizability", detail, timeUs: this.world.now });
+    }
+    return { history, verdict: result.verdict };
+  }
 }
 
 function labOf(run: ScenarioRun): EtcdLab {

@@ -6,6 +6,7 @@ import "./kernel-steps.js";
 import "./pingpong-cluster.js";
 import "./etcd-cluster.js";
 import "./raft-steps.js";
+import "./fuzz-steps.js";
 
 export { loadScenarioFile, parseScenario, type Scenario } from "./scenario.js";
 export { runScenario, type RunResult } from "./runner.js";

@@ -6,6 +6,8 @@
  * with the nearest known one as a hint.
  */
 import type { z } from "zod";
+import type { History } from "../check/history/index.js";
+import type { Verdict } from "../check/linearizability/index.js";
 import type { Micros } from "../sim/time.js";
 import type { TypedEvent } from "../sim/trace.js";
 import type { World } from "../sim/world.js";
@@ -29,8 +31,26 @@ export interface Lab {
   readonly members: readonly string[];
   /** Violations found so far by the lab's checkers. */
   violations(): readonly Violation[];
-  /** Called once after the last step: final checks (liveness, histories). */
-  finish(): void;
+  /**
+   * Called once after the last step: final checks (liveness, histories). A lab with clients returns
+   * their history, checked for linearizability when the options ask for it.
+   */
+  finish(options: FinishOptions): LabHistory | undefined;
+}
+
+/** What the runner asks of a lab's final checks. */
+export interface FinishOptions {
+  /**
+   * Check the client history for linearizability, giving up after `timeoutMs` milliseconds of the
+   * clock `now` (the verdict is then unknown). Without it the history is not checked.
+   */
+  readonly historyCheck?: { readonly timeoutMs: number; readonly now: () => number };
+}
+
+/** A lab's client history, and the linearizability verdict on it (null when it was not checked). */
+export interface LabHistory {
+  readonly history: History;
+  readonly verdict: Verdict | null;
 }
 
 export interface ScenarioRun {

@@ -9,7 +9,9 @@ import type { Micros } from "../sim/time.js";
 import { serializeTrace, Trace, TRACE_FORMAT, TRACE_FORMAT_VERSION, type TraceHeader, type TypedEvent } from "../sim/trace.js";
 import { World } from "../sim/world.js";
 import { PACKAGE_VERSION } from "../version.js";
-import { clusterKinds, expectationKinds, type Lab, type ScenarioRun, stepKinds, type Violation } from "./registry.js";
+import type { History } from "../check/history/index.js";
+import type { Verdict } from "../check/linearizability/index.js";
+import { clusterKinds, expectationKinds, type FinishOptions, type Lab, type ScenarioRun, stepKinds, type Violation } from "./registry.js";
 import type { LoadedExpectation, LoadedStep, Scenario } from "./scenario.js";
 
 export interface ExpectationRecord {
@@ -30,6 +32,9 @@ export interface RunResult {
   readonly traceSha256: string;
   readonly traceText: string;
   readonly violations: readonly Violation[];
+  /** The client history (labs with clients), and the linearizability verdict (null: not checked). */
+  readonly history: History | null;
+  readonly historyVerdict: Verdict | null;
   readonly expectations: { readonly passed: number; readonly failed: number; readonly results: readonly ExpectationRecord[] };
   readonly ok: boolean;
 }
@@ -38,6 +43,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** Bugs to plant in addition to the scenario's own. */
   readonly bugs?: readonly string[];
+  /** Check the client history for linearizability (within a budget of a wall clock the caller owns). */
+  readonly historyCheck?: FinishOptions["historyCheck"];
 }
 
 /** The header of a scenario run's trace: everything needed to reproduce it. */
@@ -87,7 +94,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   if (scenario.runUntil !== undefined) world.runUntil(scenario.runUntil);
   const lastFault = faultPlan[faultPlan.length - 1];
   if (lastFault !== undefined) world.runUntil(lastFault.at);
-  lab.finish();
+  const labHistory = lab.finish(options.historyCheck === undefined ? {} : { historyCheck: options.historyCheck });
   const { text, sha256 } = serializeTrace(traceHeader(scenario, seed, bugs, faultPlan), trace);
   const passed = results.filter((result) => result.passed).length;
   const violations = lab.violations();
@@ -101,6 +108,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     traceSha256: sha256,
     traceText: text,
     violations,
+    history: labHistory?.history ?? null,
+    historyVerdict: labHistory?.verdict ?? null,
     expectations: { passed, failed: results.length - passed, results },
     ok: violations.length === 0 && passed === results.length,
   };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
 import { memoryIo } from "../../src/cli/io.js";
+import { parseHistoryJsonl } from "../../src/check/history/index.js";
 import { parseTrace } from "../../src/sim/trace.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -66,6 +67,55 @@ describe("etcdlab run", () => {
     expect(stdout).toContain(`seed 4; reproduce with: etcdlab run ${path} --seed 4`);
   });
 
+  describe("the client history", () => {
+    it("is checked for linearizability, and written beside the trace (JSON Lines) and with --edn (Jepsen EDN)", async () => {
+      const tracePath = join(scratch, "election.jsonl");
+      const ednPath = join(scratch, "election.edn");
+      const { code, stdout } = await cli(["run", "first-election", "--trace", tracePath, "--edn", ednPath]);
+      expect(code).toBe(0);
+      expect(stdout).toContain("\n  history: 3 client operations, linearizable\n");
+      const history = parseHistoryJsonl(readFileSync(join(scratch, "election.history.jsonl"), "utf8"), "election.history.jsonl");
+      expect(history.model).toBe("etcd");
+      expect(history.operations).toHaveLength(3);
+      expect(history.operations.every((operation) => operation.outcome === "ok" && operation.returnTime > operation.invokeTime)).toBe(true);
+      const edn = readFileSync(ednPath, "utf8").trimEnd().split("\n");
+      expect(edn).toHaveLength(6);
+      expect(edn[0]).toMatch(/^\{:process "c1", :type :invoke, :f :(put|range), :value \{:key /);
+      const json = JSON.parse((await cli(["run", "first-election", "--json"])).stdout);
+      expect(json.history).toEqual({ operations: 3, verdict: "linearizable" });
+    });
+
+    const STALE = `title: a stale read
+description: n1 leads, is cut off, and still answers a read from its own state after a newer write elsewhere
+bugs: [stale-leader-read]
+cluster: {kind: etcd, members: 3, check-quorum: false}
+steps:
+  - campaign: n1
+  - wait-for-leader: 5s
+  - put: {key: k, value: v1}
+  - partition: {isolate: n1}
+  - wait: 3s
+  - put: {key: k, value: v2}
+  - wait: 10ms
+  - get: {key: k, on: n1, timeout: 1s}
+  - expect: {result: {value: v1}, violation: stale-read}
+`;
+
+    it("that is not linearizable is a violation, with the checker's explanation, and fails the run", async () => {
+      const path = scenarioFile("stale.yaml", STALE);
+      const { code, stdout } = await cli(["run", path]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        '  VIOLATION     3.068s  linearizability: After put "k" = "v1" → ok, revision 2 (c1) and put "k" = "v2" → ok, revision 3 (c1), no order explains range "k" → "k" = "v1" (mod 2), revision 2 by c1 (invoked at line 3): the store held "k" = "v2" (mod 3) there (count 1) at revision 3.\n',
+      );
+      expect(stdout).toContain("  history: 3 client operations, NOT linearizable (see the linearizability violation)\n");
+      expect(stdout).toMatch(/^FAILED: 2 expectations passed, 0 failed, 1 violation; /m);
+      const json = JSON.parse((await cli(["run", path, "--json"])).stdout);
+      expect(json.violations.map((violation: { kind: string }) => violation.kind)).toEqual(["linearizability"]);
+      expect(json.history).toEqual({ operations: 3, verdict: "not-linearizable" });
+    });
+  });
+
   describe("bad input: one line on stderr, exit 2, no stack trace", () => {
     const cases: Array<[string, () => string[], string]> = [
       ["a missing file", () => ["run", "missing.yaml"], "etcdlab: scenario file 'missing.yaml' not found\n"],
@@ -82,6 +132,7 @@ describe("etcdlab run", () => {
       ["a missing title", () => ["run", scenarioFile("title.yaml", MINIMAL.replace("title: t\n", ""))], "title.yaml:1:1: missing 'title'\n"],
       ["a step for another cluster kind's nodes", () => ["run", scenarioFile("node.yaml", `${MINIMAL}  - crash: n9\n`)], "etcdlab: unknown node 'n9'\n"],
       ["an unknown partition shape", () => ["run", scenarioFile("part.yaml", `${MINIMAL}  - partition: {islate: n1}\n`)], "part.yaml:6:16: expected a partition"],
+      ["--edn for a scenario without clients", () => ["run", "network-faults", "--edn", join(scratch, "none.edn")], "etcdlab: flag '--edn' needs a scenario with clients (an etcd cluster); this one's cluster is 'pingpong'\n"],
       ["steps out of time order", () => ["run", scenarioFile("order.yaml", `${MINIMAL}  - {at: 2s, crash: n1}\n  - {at: 1s, restart: n1}\n`)], "order.yaml:7:10: steps must be in time order"],
     ];
     for (const [what, argv, message] of cases) {

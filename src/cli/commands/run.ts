@@ -1,20 +1,30 @@
 /**
- * `etcdlab run <scenario> [--seed N] [--trace FILE] [--json] [--bug NAME]`: the headless runner.
+ * `etcdlab run <scenario> [--seed N] [--trace FILE] [--edn FILE] [--json] [--bug NAME]`: the
+ * headless runner. The client history of a scenario with clients (the etcd cluster kind) is checked
+ * for linearizability after the last step, within a wall-clock budget; a history that is not
+ * linearizable is a violation like any other (kind `linearizability`). With `--trace FILE` the
+ * history is written beside the trace (`FILE` without `.jsonl`, plus `.history.jsonl`), in
+ * etcdlab's history JSON Lines; `--edn FILE` exports it as a Jepsen EDN history.
+ *
  * Exit 0 when every expectation and checker holds, 1 when one fails (with the seed and the exact
- * command that reproduces it), 2 on bad input.
+ * command that reproduces it), 2 on bad input, 3 when everything else held but the history check
+ * ran out of its budget.
  */
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { flagBoolean, flagInteger, flagList, flagString, parseArgs, UsageError } from "../args.js";
-import { type Command, EXIT_FAILED, EXIT_OK } from "../cli.js";
+import { type Command, EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN } from "../cli.js";
 import type { CommandIo } from "../io.js";
 import { displayPath, resolveScenarioPath } from "../paths.js";
+import { formatHistoryJsonl, historyToEdn } from "../../check/history/index.js";
 import { loadScenarioFile, runScenario, type RunResult } from "../../scenario/index.js";
 import { formatDuration } from "../../sim/time.js";
 import { InputError } from "../../sim/errors.js";
 
 export const command: Command = {
   name: "run",
-  usage: "run <scenario> [--seed N] [--trace FILE] [--json] [--bug NAME]",
+  usage: "run <scenario> [--seed N] [--trace FILE] [--edn FILE] [--json] [--bug NAME]",
   summary: "run a scenario headless and check its expectations and invariants",
   run: async (argv, io) => runCommand(argv, io),
 };
@@ -30,6 +40,7 @@ async function runCommand(argv: readonly string[], io: CommandIo): Promise<numbe
   const args = parseArgs(argv, {
     seed: { kind: "integer" },
     trace: { kind: "string" },
+    edn: { kind: "string" },
     json: { kind: "boolean" },
     bug: { kind: "string", repeatable: true },
   });
@@ -41,22 +52,46 @@ async function runCommand(argv: readonly string[], io: CommandIo): Promise<numbe
   const scenario = loadScenarioFile(path, displayPath(path, io.cwd));
   const seed = parseSeed(flagInteger(args, "seed"));
   const bugs = flagList(args, "bug").map(String);
-  const result = runScenario(scenario, { ...(seed !== undefined ? { seed } : {}), bugs });
-  const tracePath = flagString(args, "trace");
-  if (tracePath !== undefined) {
-    try {
-      writeFileSync(tracePath, result.traceText);
-    } catch (error) {
-      throw new InputError(`cannot write trace file '${tracePath}' (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    }
+  const historyCheck = { timeoutMs: HISTORY_BUDGET_MS, now: () => performance.now() };
+  const result = runScenario(scenario, { ...(seed !== undefined ? { seed } : {}), bugs, historyCheck });
+  const tracePath = outputPath(flagString(args, "trace"), io.cwd);
+  const ednPath = outputPath(flagString(args, "edn"), io.cwd);
+  if (ednPath !== undefined && result.history === null) {
+    throw new UsageError(`flag '--edn' needs a scenario with clients (an etcd cluster); this one's cluster is '${scenario.cluster.kind}'`);
   }
+  if (tracePath !== undefined) {
+    writeOutput(tracePath, "trace", result.traceText);
+    if (result.history !== null) writeOutput(historyPathFor(tracePath), "history", formatHistoryJsonl(result.history));
+  }
+  if (ednPath !== undefined && result.history !== null) writeOutput(ednPath, "EDN history", historyToEdn(result.history));
   const repro = reproduceCommand(argument, { seed: result.seed, bugs });
   if (flagBoolean(args, "json")) {
     io.write(`${JSON.stringify(jsonSummary(result, repro))}\n`);
   } else {
     io.write(textSummary(result, repro));
   }
-  return result.ok ? EXIT_OK : EXIT_FAILED;
+  if (!result.ok) return EXIT_FAILED;
+  return result.historyVerdict === "unknown" ? EXIT_UNKNOWN : EXIT_OK;
+}
+
+/** How long `run` may spend checking a scenario's client history (a few milliseconds, usually). */
+const HISTORY_BUDGET_MS = 10_000;
+
+/** Where the client history goes beside a trace file: `run.jsonl` gives `run.history.jsonl`. */
+export function historyPathFor(tracePath: string): string {
+  return `${tracePath.replace(/\.jsonl$/, "")}.history.jsonl`;
+}
+
+function outputPath(path: string | undefined, cwd: string): string | undefined {
+  return path === undefined ? undefined : resolve(cwd, path);
+}
+
+function writeOutput(path: string, what: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new InputError(`cannot write ${what} file '${path}' (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
 }
 
 export function reproduceCommand(argument: string, result: Pick<RunResult, "seed" | "bugs">): string {
@@ -74,6 +109,7 @@ function jsonSummary(result: RunResult, repro: string): unknown {
     events: result.events,
     traceSha256: result.traceSha256,
     violations: result.violations,
+    ...(result.history !== null ? { history: { operations: result.history.operations.length, verdict: result.historyVerdict } } : {}),
     expectations: {
       passed: result.expectations.passed,
       failed: result.expectations.failed,
@@ -91,9 +127,25 @@ function textSummary(result: RunResult, repro: string): string {
   for (const violation of result.violations) {
     lines.push(`  VIOLATION ${formatDuration(violation.timeUs).padStart(10)}  ${violation.kind}: ${violation.detail}`);
   }
+  if (result.history !== null) lines.push(`  history: ${historyLine(result)}`);
   const { passed, failed } = result.expectations;
   const tally = `${passed} expectation${passed === 1 ? "" : "s"} passed, ${failed} failed, ${result.violations.length} violation${result.violations.length === 1 ? "" : "s"}`;
   lines.push(`${result.ok ? "ok" : "FAILED"}: ${tally}; ${result.events} events in ${formatDuration(result.virtualTimeUs)} virtual time; trace sha256 ${result.traceSha256}`);
   if (!result.ok) lines.push(`seed ${result.seed}; reproduce with: ${repro}`);
   return `${lines.join("\n")}\n`;
+}
+
+function historyLine(result: RunResult): string {
+  const count = result.history?.operations.length ?? 0;
+  const operations = `${count} client operation${count === 1 ? "" : "s"}`;
+  switch (result.historyVerdict) {
+    case "linearizable":
+      return `${operations}, linearizable`;
+    case "not-linearizable":
+      return `${operations}, NOT linearizable (see the linearizability violation)`;
+    case "unknown":
+      return `${operations}, linearizability unknown: the check ran out of its ${HISTORY_BUDGET_MS / 1000}s budget`;
+    case null:
+      return `${operations}, not checked`;
+  }
 }
