@@ -24,6 +24,7 @@ const COMMANDS: ReadonlyArray<readonly [string, CommandLoader]> = [
   ["fuzz", async () => (await import("./commands/fuzz.js")).command],
   ["check-history", async () => (await import("./commands/check-history.js")).command],
   ["replay", async () => (await import("./commands/replay.js")).command],
+  ["shell", async () => (await import("./commands/shell.js")).command],
 ];
 
 export const EXIT_OK = 0;

@@ -1,0 +1,316 @@
+/**
+ * `etcdlab shell [--members N] [--seed N] [-w FORMAT]`: etcdctl against a simulated cluster.
+ *
+ * The shell builds a world and an etcd cluster (default settings), runs it until a leader exists,
+ * then reads its input (piped: one command per line, no prompt). A line is either
+ * - an etcdctl command line, with or without a leading `etcdctl` (global flags allowed): the KV
+ *   commands (put, get, del, txn, compaction) go through the client actor `c1` to the member of
+ *   `--endpoints` (`127.0.0.1:2379` is n1, `127.0.0.1:22379` n2, `127.0.0.1:32379` n3, or a member
+ *   name; default the first member); the world runs until the answer or `--command-timeout`
+ *   (default 5s of virtual time), and the shell prints exactly what etcdctl prints. `txn` reads its
+ *   sections from the following lines, as etcdctl reads them from stdin. Commands the simulated
+ *   cluster does not serve yet print one error line;
+ * - a lab command: `:crash N`, `:restart N`, `:pause N`, `:resume N`, `:partition A B | C`
+ *   (or a YAML flow partition shape such as `{isolate: n1}`), `:heal`, `:slow-disk N FACTOR`,
+ *   `:drift N RATE`, `:advance DURATION`, `:leader`, `:status`, `:echo TEXT`.
+ *
+ * A bad line prints one line on stderr (`etcdlab shell: <problem>`) and the session goes on. Blank
+ * lines and lines starting with `#` are skipped. Everything runs in virtual time: the same input
+ * and seed give the same output. Exit 0 at the end of the input.
+ */
+import { parse as parseYaml } from "yaml";
+import { flagInteger, flagString, parseArgs, UsageError } from "../args.js";
+import { type Command, EXIT_OK } from "../cli.js";
+import type { CommandIo } from "../io.js";
+import { EtcdCluster, DEFAULT_SETTINGS, summarizeMessage } from "../../etcd/cluster.js";
+import type { KvResponse, Outcome } from "../../etcd/protocol.js";
+import {
+  type ClusterHeader,
+  type CommandOutput,
+  defaultLocalHeader,
+  isLocalCommand,
+  kvRequestOf,
+  outcomeOfKv,
+  parseCommandLine,
+  printLocalCommand,
+  printOutcome,
+  type ParsedCommandLine,
+} from "../../etcdctl/index.js";
+import { partitionSchema } from "../../scenario/values.js";
+import type { Fault } from "../../sim/faults.js";
+import { parseDuration, type Micros } from "../../sim/time.js";
+import { World } from "../../sim/world.js";
+
+export const command: Command = {
+  name: "shell",
+  usage: "shell [--members N] [--seed N] [-w FORMAT]",
+  summary: "run etcdctl commands and lab commands (:crash n1, :partition n1 | n2 n3, ...) against a simulated cluster",
+  run: async (argv, io) => runShell(argv, io),
+};
+
+const FORMATS = ["simple", "json", "table", "fields"] as const;
+const CLIENT = "c1";
+/** How long the shell waits, in virtual time, for the first leader. */
+const FIRST_LEADER_LIMIT_US: Micros = 30_000_000;
+
+class LineError extends Error {}
+
+async function runShell(argv: readonly string[], io: CommandIo): Promise<number> {
+  const args = parseArgs(argv, {
+    members: { kind: "integer" },
+    seed: { kind: "integer" },
+    "write-out": { kind: "string", short: "w" },
+  });
+  if (args.positionals.length > 0) throw new UsageError(`shell takes no arguments (got '${args.positionals[0]}'); it reads commands from stdin`);
+  const members = flagInteger(args, "members") ?? 3;
+  if (members < 1 || members > 9) throw new UsageError(`flag '--members' must be between 1 and 9 (got ${members})`);
+  const seed = flagInteger(args, "seed") ?? 1;
+  if (seed < 0 || seed > 2 ** 32 - 1) throw new UsageError(`flag '--seed' must be between 0 and 4294967295 (got ${seed})`);
+  const format = flagString(args, "write-out");
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`flag '--write-out' must be one of ${FORMATS.join(", ")} (got '${format}')`);
+  }
+
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(io.env)) if (value !== undefined && name.startsWith("ETCDCTL_")) env[name] = value;
+  if (format !== undefined) env["ETCDCTL_WRITE_OUT"] = format;
+
+  const session = new Session(members, seed, env, io);
+  const lines = splitLines(await readAll(io.stdin));
+  let index = 0;
+  while (index < lines.length) {
+    const line = (lines[index] as string).trim();
+    index++;
+    if (line === "" || line.startsWith("#")) continue;
+    try {
+      if (line.startsWith(":")) session.lab(line);
+      else index += session.etcdctl(line, lines.slice(index));
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      io.error(`etcdlab shell: ${error.message}\n`);
+    }
+  }
+  return EXIT_OK;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+  return text;
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+/** 64-bit FNV-1a of a member name: a stable member ID for response headers. */
+function memberId(name: string): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(name, "utf8")) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash;
+}
+
+class Session {
+  readonly world: World;
+  readonly cluster: EtcdCluster;
+
+  constructor(
+    members: number,
+    seed: number,
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly io: CommandIo,
+  ) {
+    this.world = new World({ seed, summarize: summarizeMessage });
+    this.cluster = new EtcdCluster(this.world, { members, settings: DEFAULT_SETTINGS, bugs: [], observe: true });
+    this.cluster.client(CLIENT);
+    this.world.runFor(FIRST_LEADER_LIMIT_US, () => this.cluster.leader() !== undefined);
+  }
+
+  /** Runs one etcdctl line; `following` are the lines after it. Returns how many of them it read. */
+  etcdctl(line: string, following: readonly string[]): number {
+    const stdin = following.length === 0 ? "" : `${following.join("\n")}\n`;
+    const parsed = parseCommandLine(line, { stdin, env: this.env });
+    if (!parsed.ok) {
+      this.print(parsed.output);
+      return linesUsed(stdin, parsed.stdinUsed);
+    }
+    const used = linesUsed(stdin, parsed.parsed.stdinUsed);
+    this.execute(parsed.parsed);
+    return used;
+  }
+
+  private execute(parsed: ParsedCommandLine): void {
+    const command = parsed.command;
+    const request = kvRequestOf(command);
+    // printOutcome prints the prompts (txn -i) and notices itself; the other paths print them here.
+    if (request === undefined) this.print({ stdout: parsed.prompt, stderr: parsed.notice, exitCode: 0 });
+    if (isLocalCommand(command)) {
+      this.print(printLocalCommand({ ...parsed, command }));
+      return;
+    }
+    if (request === undefined) {
+      const name = command.kind === "move-leader" ? command.kind : command.kind.replace("-", " ");
+      this.io.error(`Error: ${name} is not supported by this simulated cluster yet\n`);
+      return;
+    }
+    const endpoint = this.endpointMember(parsed.global.endpoints);
+    let answer: Outcome<KvResponse> | undefined;
+    this.cluster.client(CLIENT).call(endpoint, request, parsed.global.commandTimeoutUs, (outcome) => {
+      answer = outcome;
+    });
+    // The client's own timer fires at the command timeout, so the answer comes within it.
+    this.world.runFor(parsed.global.commandTimeoutUs + 1, () => answer !== undefined);
+    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
+    this.print(printOutcome(parsed, outcomeOfKv(answer), { cluster: this.header(endpoint) }));
+  }
+
+  private header(name: string): ClusterHeader {
+    const member = this.cluster.member(name);
+    return { clusterId: defaultLocalHeader.clusterId, memberId: memberId(name), raftTerm: member?.raft.status().term ?? 0 };
+  }
+
+  /** The member an etcdctl `--endpoints` list points at (its first endpoint). */
+  private endpointMember(endpoints: readonly string[]): string {
+    const first = endpoints[0] ?? "127.0.0.1:2379";
+    const endpoint = first.replace(/^(https?|unix|unixs):\/\//, "").replace(/\/+$/, "");
+    if (this.cluster.members.includes(endpoint)) return endpoint;
+    const port = /^(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(endpoint)?.[1];
+    if (port !== undefined) {
+      const offset = Number(port) - 2379;
+      if (offset >= 0 && offset % 10_000 === 0) {
+        const name = this.cluster.members[offset / 10_000];
+        if (name !== undefined) return name;
+      }
+    }
+    const known = this.cluster.members.map((name, index) => `127.0.0.1:${2379 + index * 10_000} (${name})`).join(", ");
+    throw new LineError(`endpoint '${first}' is not a member of the simulated cluster (use ${known}, or a member name)`);
+  }
+
+  private print(output: CommandOutput): void {
+    if (output.stdout !== "") this.io.write(output.stdout);
+    if (output.stderr !== "") this.io.error(output.stderr);
+  }
+
+  /** Runs one lab command (a line starting with `:`). */
+  lab(line: string): void {
+    const match = /^:(\S+)\s*(.*)$/.exec(line);
+    const name = match?.[1] ?? "";
+    const rest = (match?.[2] ?? "").trim();
+    const words = rest === "" ? [] : rest.split(/\s+/);
+    const expect = (count: number, usage: string): void => {
+      if (words.length !== count) throw new LineError(`usage: :${name}${usage === "" ? "" : ` ${usage}`}`);
+    };
+    switch (name) {
+      case "crash":
+      case "restart":
+      case "pause":
+      case "resume": {
+        expect(1, "NODE");
+        const node = this.node(words[0] as string);
+        const status = this.world.status(node);
+        const wanted = { crash: "up or paused", restart: "crashed", pause: "up", resume: "paused" }[name];
+        const ok = name === "crash" ? status !== "crashed" : name === "restart" ? status === "crashed" : name === "pause" ? status === "up" : status === "paused";
+        if (!ok) throw new LineError(`cannot ${name} ${node}: it is ${status} (it must be ${wanted})`);
+        this.fault({ kind: name, node });
+        return;
+      }
+      case "partition":
+        this.fault({ kind: "partition", partition: this.partition(rest) });
+        return;
+      case "heal":
+        expect(0, "");
+        this.fault({ kind: "heal" });
+        return;
+      case "slow-disk": {
+        expect(2, "NODE FACTOR");
+        const node = this.node(words[0] as string);
+        const factor = Number(words[1]);
+        if (!(Number.isFinite(factor) && factor >= 1)) throw new LineError(`slow-disk factor must be a number >= 1 (got '${words[1]}')`);
+        this.fault({ kind: "slow-disk", node, factor });
+        return;
+      }
+      case "drift": {
+        expect(2, "NODE RATE");
+        const node = this.node(words[0] as string);
+        const rate = Number(words[1]);
+        if (!(Number.isFinite(rate) && rate > 0)) throw new LineError(`drift rate must be a positive number (got '${words[1]}')`);
+        this.fault({ kind: "drift", node, rate });
+        return;
+      }
+      case "advance": {
+        expect(1, "DURATION");
+        let duration: Micros;
+        try {
+          duration = parseDuration(words[0] as string);
+        } catch (error) {
+          throw new LineError((error as Error).message);
+        }
+        this.world.runFor(duration);
+        return;
+      }
+      case "leader":
+        expect(0, "");
+        this.io.write(`${this.cluster.leader() ?? "no leader"}\n`);
+        return;
+      case "status":
+        expect(0, "");
+        for (const member of this.cluster.members) this.io.write(`${this.statusLine(member)}\n`);
+        return;
+      case "echo":
+        this.io.write(`${rest}\n`);
+        return;
+      default:
+        throw new LineError(
+          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo)`,
+        );
+    }
+  }
+
+  private statusLine(name: string): string {
+    const status = this.world.status(name);
+    const raft = this.cluster.member(name)?.raft.status();
+    if (raft === undefined) return `${name} - term=- commit=- applied=- ${status}`;
+    return `${name} ${raft.role} term=${raft.term} commit=${raft.commit} applied=${raft.applied} ${status}`;
+  }
+
+  private node(name: string): string {
+    if (!this.cluster.members.includes(name)) throw new LineError(`unknown node '${name}' (members: ${this.cluster.members.join(", ")})`);
+    return name;
+  }
+
+  private partition(text: string): Extract<Fault, { kind: "partition" }>["partition"] {
+    if (text === "") throw new LineError("usage: :partition A B | C (or a shape such as {isolate: n1}, {split: [n1]}, {ring: [n1, n2, n3]})");
+    let value: unknown = text;
+    if (!text.includes("|")) {
+      try {
+        value = parseYaml(text);
+      } catch (error) {
+        throw new LineError(`cannot read partition '${text}': ${(error as Error).message.split("\n")[0]}`);
+      }
+    }
+    const parsed = partitionSchema.safeParse(value);
+    if (!parsed.success) throw new LineError(parsed.error.issues[0]?.message ?? "bad partition");
+    return parsed.data;
+  }
+
+  private fault(fault: Fault): void {
+    try {
+      this.world.applyFault(fault);
+    } catch (error) {
+      throw new LineError((error as Error).message);
+    }
+  }
+}
+
+/** How many whole lines of `stdin` its first `used` characters cover. */
+function linesUsed(stdin: string, used: number): number {
+  if (used <= 0) return 0;
+  const read = stdin.slice(0, used);
+  const newlines = read.split("\n").length - 1;
+  return read.endsWith("\n") ? newlines : newlines + 1;
+}
