@@ -128,6 +128,7 @@ export class Member implements ActorBehavior {
   private role: Role = "follower";
   private lead = "";
   private term = 0;
+  private vote: string | null = null;
   private commit = 0;
   private applied = 0;
   private snapshotIndex = 0;
@@ -164,6 +165,7 @@ export class Member implements ActorBehavior {
     }
     this.applied = this.snapshotIndex;
     this.term = hardState.term;
+    this.vote = hardState.vote;
     this.commit = hardState.commit;
     this.raft = new RawNode(
       {
@@ -398,7 +400,10 @@ export class Member implements ActorBehavior {
     if (ready.hardState !== null) {
       disk.set(HARD_STATE_FILE, ready.hardState);
       const { term, vote, commit } = ready.hardState;
-      if (this.context.trace.enabled) this.emit({ type: "raft.hardstate", node, batch, term, vote: vote ?? "", commit });
+      // A change of commit index alone is traced as raft.commit below; raft.hardstate marks a new
+      // term or vote (what a crash must never lose).
+      if ((term !== this.term || vote !== this.vote) && this.context.trace.enabled) this.emit({ type: "raft.hardstate", node, batch, term, vote: vote ?? "", commit });
+      this.vote = vote;
       wrote = wrote || ready.mustSync;
       if (commit !== this.commit) {
         this.commit = commit;
@@ -500,6 +505,9 @@ export class Member implements ActorBehavior {
     if (event.type === "progress-changed") {
       this.emit({ type: "raft.progress", node, peer: event.peer, state: event.to, match: event.match, next: event.next, inflight: 0 });
     }
+    // Appends and commit advances are in the trace already, as raft.append and raft.commit (with
+    // their entries and terms): every entry raises them on every member, so they are not repeated.
+    if (event.type === "entries-appended" || event.type === "commit-advanced") return;
     this.emit({ type: "raft.event", node, kind: event.type, text: narrateRaftEvent(node, event), detail: detailOf(event) });
   }
 
@@ -514,22 +522,10 @@ export function entryId(entry: Entry): string {
   return (entry.data as ProposalData).id;
 }
 
-/**
- * A Raft event's fields but its type. The two kinds every entry raises on every member are built
- * as literals (in the order Raft builds them); the rest are copied generically, which is several
- * times slower.
- */
+/** A Raft event's fields but its type. */
 function detailOf(event: RaftEvent): Readonly<Record<string, unknown>> {
-  switch (event.type) {
-    case "entries-appended":
-      return { firstIndex: event.firstIndex, lastIndex: event.lastIndex, term: event.term } satisfies Omit<typeof event, "type">;
-    case "commit-advanced":
-      return { from: event.from, to: event.to } satisfies Omit<typeof event, "type">;
-    default: {
-      const { type: _kind, ...detail } = event;
-      return detail;
-    }
-  }
+  const { type: _kind, ...detail } = event;
+  return detail;
 }
 
 function entryRef(entry: Entry): LogEntryRef {
