@@ -14,6 +14,11 @@
  *   (or a YAML flow partition shape such as `{isolate: n1}`), `:heal`, `:slow-disk N FACTOR`,
  *   `:drift N RATE`, `:advance DURATION`, `:leader`, `:status`, `:echo TEXT`.
  *
+ * On a terminal (stdin and stdout both TTYs) the shell opens the terminal UI in live mode instead
+ * (`openLive`): the same session, its trace feeding the UI's Timeline; the world advances while
+ * playing (space), live keys crash, restart, pause, isolate and heal the selected member, and the
+ * `:` prompt runs the same lines through `ShellSession.execute`.
+ *
  * A bad line prints one line on stderr (`etcdlab shell: <problem>`) and the session goes on. Blank
  * lines and lines starting with `#` are skipped. Everything runs in virtual time: the same input
  * and seed give the same output. Exit 0 at the end of the input.
@@ -39,6 +44,7 @@ import {
 import { partitionSchema } from "../../scenario/values.js";
 import type { Fault } from "../../sim/faults.js";
 import { parseDuration, type Micros } from "../../sim/time.js";
+import type { TraceListener, TypedEvent } from "../../sim/trace.js";
 import { World } from "../../sim/world.js";
 
 export const command: Command = {
@@ -75,20 +81,25 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
   for (const [name, value] of Object.entries(io.env)) if (value !== undefined && name.startsWith("ETCDCTL_")) env[name] = value;
   if (format !== undefined) env["ETCDCTL_WRITE_OUT"] = format;
 
-  const session = new Session(members, seed, env, io);
+  if (io.stdinIsTty && io.stdoutIsTty) {
+    const { openLive } = await import("../../tui/open.js");
+    const { colorsWanted } = await import("./replay.js");
+    await openLive({
+      title: `etcdlab shell, ${members} members, seed ${seed}`,
+      colors: colorsWanted(io.env),
+      stdin: io.stdin,
+      start: (listener) => new ShellSession({ members, seed, env, listener }),
+    });
+    return EXIT_OK;
+  }
+
+  const session = new ShellSession({ members, seed, env });
   const lines = splitLines(await readAll(io.stdin));
   let index = 0;
   while (index < lines.length) {
     const line = (lines[index] as string).trim();
     index++;
-    if (line === "" || line.startsWith("#")) continue;
-    try {
-      if (line.startsWith(":")) session.lab(line);
-      else index += session.etcdctl(line, lines.slice(index));
-    } catch (error) {
-      if (!(error instanceof LineError)) throw error;
-      io.error(`etcdlab shell: ${error.message}\n`);
-    }
+    index += session.run(line, lines.slice(index), io);
   }
   return EXIT_OK;
 }
@@ -115,24 +126,87 @@ function memberId(name: string): bigint {
   return hash;
 }
 
-class Session {
+/** Where a line's output goes: what etcdctl (or a lab command) writes on stdout and on stderr. */
+export interface ShellOutput {
+  write(text: string): void;
+  error(text: string): void;
+}
+
+export interface ShellSessionOptions {
+  readonly members: number;
+  readonly seed: number;
+  /** The ETCDCTL_* variables (and -w as ETCDCTL_WRITE_OUT). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Subscribed to the world's trace (per-message events included) before the cluster starts. */
+  readonly listener?: TraceListener<TypedEvent>;
+}
+
+/**
+ * A simulated cluster and the shell's line executor: `run` takes one line (an etcdctl line or a
+ * lab command) and writes its output; `execute` returns it as text. The piped shell and the
+ * terminal UI's live mode both use it.
+ */
+export class ShellSession {
   readonly world: World;
   readonly cluster: EtcdCluster;
+  private readonly env: Readonly<Record<string, string>>;
+  private io: ShellOutput = { write: () => undefined, error: () => undefined };
 
-  constructor(
-    members: number,
-    seed: number,
-    private readonly env: Readonly<Record<string, string>>,
-    private readonly io: CommandIo,
-  ) {
-    this.world = new World({ seed, summarize: summarizeMessage });
-    this.cluster = new EtcdCluster(this.world, { members, settings: DEFAULT_SETTINGS, bugs: [], observe: true });
+  constructor(options: ShellSessionOptions) {
+    this.env = options.env ?? {};
+    this.world = new World({ seed: options.seed, summarize: summarizeMessage });
+    if (options.listener !== undefined) this.world.trace.subscribe(options.listener, { messages: true });
+    this.cluster = new EtcdCluster(this.world, { members: options.members, settings: DEFAULT_SETTINGS, bugs: [], observe: true });
     this.cluster.client(CLIENT);
     this.world.runFor(FIRST_LEADER_LIMIT_US, () => this.cluster.leader() !== undefined);
   }
 
+  get members(): readonly string[] {
+    return this.cluster.members;
+  }
+
+  /**
+   * Runs one line, writing its output to `out` (a bad line: one `etcdlab shell: <problem>` line on
+   * stderr); `following` are the lines after it (txn reads its sections from them). Blank lines and
+   * `#` comments do nothing. Returns how many of the following lines it read.
+   */
+  run(line: string, following: readonly string[], out: ShellOutput): number {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return 0;
+    const previous = this.io;
+    this.io = out;
+    try {
+      if (trimmed.startsWith(":")) {
+        this.lab(trimmed);
+        return 0;
+      }
+      return this.etcdctl(trimmed, following);
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      out.error(`etcdlab shell: ${error.message}\n`);
+      return 0;
+    } finally {
+      this.io = previous;
+    }
+  }
+
+  /** Runs one line (with no following lines) and returns what it wrote. */
+  execute(line: string): { stdout: string; stderr: string } {
+    let stdout = "";
+    let stderr = "";
+    this.run(line, [], {
+      write: (text) => {
+        stdout += text;
+      },
+      error: (text) => {
+        stderr += text;
+      },
+    });
+    return { stdout, stderr };
+  }
+
   /** Runs one etcdctl line; `following` are the lines after it. Returns how many of them it read. */
-  etcdctl(line: string, following: readonly string[]): number {
+  private etcdctl(line: string, following: readonly string[]): number {
     const stdin = following.length === 0 ? "" : `${following.join("\n")}\n`;
     const parsed = parseCommandLine(line, { stdin, env: this.env });
     if (!parsed.ok) {
@@ -140,11 +214,11 @@ class Session {
       return linesUsed(stdin, parsed.stdinUsed);
     }
     const used = linesUsed(stdin, parsed.parsed.stdinUsed);
-    this.execute(parsed.parsed);
+    this.executeParsed(parsed.parsed);
     return used;
   }
 
-  private execute(parsed: ParsedCommandLine): void {
+  private executeParsed(parsed: ParsedCommandLine): void {
     const command = parsed.command;
     const request = kvRequestOf(command);
     // printOutcome prints the prompts (txn -i) and notices itself; the other paths print them here.
@@ -197,7 +271,7 @@ class Session {
   }
 
   /** Runs one lab command (a line starting with `:`). */
-  lab(line: string): void {
+  private lab(line: string): void {
     const match = /^:(\S+)\s*(.*)$/.exec(line);
     const name = match?.[1] ?? "";
     const rest = (match?.[2] ?? "").trim();

@@ -15,6 +15,7 @@ import { alertLines, hasKeyspace, keyspaceLines, type Line, networkLines, timeli
 import type { IndexList } from "../index-list.js";
 import { computeLayout } from "../layout.js";
 import { formatTime, narrate } from "../narration.js";
+import { LIVE_DEFAULT_SPEED_LEVEL, LIVE_SPEEDS, LIVE_TICK_MS, LIVE_TICK_US, type LiveController, type NodeAction } from "../live.js";
 import { DEFAULT_SPEED_LEVEL, FilteredEvents, parseGoto, SPEEDS } from "../navigation.js";
 import type { Timeline } from "../timeline.js";
 import { ClusterPane, HelpOverlay, Lines, LineView, LogPane, NarrationPane } from "./panes.js";
@@ -31,9 +32,24 @@ export interface AppProps {
   /** A fixed size instead of the terminal's (tests, embedding). */
   readonly columns?: number;
   readonly rows?: number;
+  /**
+   * Live mode: the controller of a running world whose events feed `timeline`. Space runs the world
+   * (a real-time timer calls `live.advance`), the view follows the newest event, and the live keys
+   * (1..9, c, r, p, i, h, :) act on it.
+   */
+  readonly live?: LiveController;
 }
 
-export type Mode = { readonly kind: "normal" } | { readonly kind: "goto"; readonly text: string } | { readonly kind: "filter"; readonly text: string } | { readonly kind: "help" };
+export type Mode =
+  | { readonly kind: "normal" }
+  | { readonly kind: "goto"; readonly text: string }
+  | { readonly kind: "filter"; readonly text: string }
+  | { readonly kind: "command"; readonly text: string }
+  | { readonly kind: "help" };
+
+/** Lines of command output kept for the output pane of live mode. */
+export const OUTPUT_LINES = 4;
+const LIVE_ACTIONS: Readonly<Record<string, NodeAction>> = { c: "crash", r: "restart", p: "pause", i: "isolate", h: "heal" };
 
 /** The shortest real interval between two play steps; faster speeds move several events per step. */
 const PLAY_TICK_MS_MIN = 40;
@@ -43,17 +59,19 @@ export function App(props: AppProps): ReactElement {
   const size = useTerminalSize(props.columns, props.rows);
   const subscribe = useCallback((listener: () => void) => timeline.subscribe(listener), [timeline]);
   const length = useSyncExternalStore(subscribe, () => timeline.length);
-  const controls = useControls(timeline, props.initialIndex ?? 0, length);
+  const live = props.live;
+  const controls = useControls(timeline, props.initialIndex ?? (live === undefined ? 0 : length - 1), length, live);
   const status = statusLine({
     cursor: controls.cursor,
     length,
     time: controls.cursor < 0 ? 0 : timeline.time(controls.cursor),
     playing: controls.playing,
-    speed: SPEEDS[controls.speedLevel] as number,
+    speed: live === undefined ? (SPEEDS[controls.speedLevel] as number) : (LIVE_SPEEDS[controls.speedLevel] as number),
     filter: controls.filter?.text ?? null,
     title: props.title,
     notice: controls.notice,
     mode: controls.mode,
+    ...(live === undefined ? {} : { live: { follow: controls.follow, now: live.now } }),
   });
   return (
     <Screen
@@ -65,6 +83,7 @@ export function App(props: AppProps): ReactElement {
       colors={props.colors}
       columns={size.columns}
       rows={size.rows}
+      {...(live === undefined ? {} : { selected: live.members[controls.selected] ?? null, output: controls.output })}
     />
   );
 }
@@ -92,17 +111,38 @@ interface Controls {
   readonly speedLevel: number;
   readonly filter: FilteredEvents | null;
   readonly notice: string | null;
+  /** Live mode: the view follows the newest event. */
+  readonly follow: boolean;
+  /** Live mode: the selected member's position in the members. */
+  readonly selected: number;
+  /** Live mode: the last lines of command output. */
+  readonly output: readonly string[];
 }
 
 /** The selection and the keys that move it, one `useInput` per mode. */
-function useControls(timeline: Timeline, initialIndex: number, length: number): Controls {
+function useControls(timeline: Timeline, initialIndex: number, length: number, live: LiveController | undefined): Controls {
   const { exit } = useApp();
-  const [cursor, setCursor] = useState(() => Math.min(Math.max(0, initialIndex), timeline.length - 1));
+  const [storedCursor, setStoredCursor] = useState(() => Math.min(Math.max(0, initialIndex), timeline.length - 1));
   const [mode, setMode] = useState<Mode>({ kind: "normal" });
   const [playing, setPlaying] = useState(false);
-  const [speedLevel, setSpeedLevel] = useState(DEFAULT_SPEED_LEVEL);
+  const [speedLevel, setSpeedLevel] = useState(live === undefined ? DEFAULT_SPEED_LEVEL : LIVE_DEFAULT_SPEED_LEVEL);
   const [filter, setFilter] = useState<FilteredEvents | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [follow, setFollow] = useState(live !== undefined);
+  const [selected, setSelected] = useState(0);
+  const [output, setOutput] = useState<readonly string[]>([]);
+  const following = live !== undefined && follow;
+  // Following, the cursor is the newest event (of the filter, when one is set).
+  const followed = filter === null ? length - 1 : (filter.indexes.at(filter.indexes.length - 1) ?? storedCursor);
+  const cursor = following ? followed : storedCursor;
+  /** Moves the cursor by hand: in live mode, that stops following the newest event. */
+  const setCursor = useCallback(
+    (target: number) => {
+      setStoredCursor(target);
+      if (live !== undefined) setFollow(false);
+    },
+    [live],
+  );
   /** The event one step from `from` (of the filter, when set), if any. */
   const step = useCallback(
     (from: number, direction: 1 | -1): number | undefined => {
@@ -119,10 +159,39 @@ function useControls(timeline: Timeline, initialIndex: number, length: number): 
       setNotice(null);
     }
   };
-  usePlay(playing, SPEEDS[speedLevel] as number, cursor, length, step, setCursor, setPlaying);
+  usePlay(live === undefined && playing, SPEEDS[speedLevel] as number, cursor, length, step, setCursor, setPlaying);
+  useLiveRun(live, playing, LIVE_SPEEDS[speedLevel] as number);
 
   useInput(
     (input, key) => {
+      if (live === undefined) return;
+      const digit = /^[1-9]$/.test(input) ? Number(input) - 1 : undefined;
+      const action = LIVE_ACTIONS[input];
+      if (digit !== undefined) {
+        if (digit < live.members.length) {
+          setSelected(digit);
+          setNotice(`selected ${live.members[digit] as string}`);
+        } else setNotice(`no member ${digit + 1} (there are ${live.members.length})`);
+      } else if (action !== undefined) {
+        const node = live.members[selected];
+        if (node === undefined) setNotice("no member selected");
+        else setNotice(live.act(action, node));
+      } else if (input === ":") setMode({ kind: "command", text: "" });
+      else if (key.end) {
+        setFollow(true);
+        setNotice(null);
+      } else if (input === " ") {
+        setPlaying((value) => !value);
+        setFollow(true);
+      } else if (input === "+" || input === "=") setSpeedLevel((level) => Math.min(LIVE_SPEEDS.length - 1, level + 1));
+      else if (input === "-" || input === "_") setSpeedLevel((level) => Math.max(0, level - 1));
+    },
+    { isActive: live !== undefined && mode.kind === "normal" },
+  );
+
+  useInput(
+    (input, key) => {
+      if (live !== undefined && (/^[1-9: +=_-]$/.test(input) || LIVE_ACTIONS[input] !== undefined || key.end)) return;
       const filtered = filter?.indexes;
       if (key.rightArrow) select(step(cursor, 1), "at the last event");
       else if (key.leftArrow) select(step(cursor, -1), "at the first event");
@@ -145,6 +214,15 @@ function useControls(timeline: Timeline, initialIndex: number, length: number): 
 
   const submit = (text: string): void => {
     setMode({ kind: "normal" });
+    if (mode.kind === "command") {
+      if (live === undefined || text.trim() === "") return;
+      const result = live.execute(text);
+      const lines = `${result.stdout}${result.stderr}`.split("\n");
+      if (lines[lines.length - 1] === "") lines.pop();
+      setOutput([`: ${text.trim()}`, ...(lines.length === 0 ? ["(no output)"] : lines)].slice(-OUTPUT_LINES));
+      setNotice(null);
+      return;
+    }
     if (mode.kind === "goto") {
       const target = parseGoto(text, timeline);
       if ("error" in target) setNotice(target.error);
@@ -169,15 +247,24 @@ function useControls(timeline: Timeline, initialIndex: number, length: number): 
 
   useInput(
     (input, key) => {
-      if (mode.kind !== "goto" && mode.kind !== "filter") return;
+      if (mode.kind !== "goto" && mode.kind !== "filter" && mode.kind !== "command") return;
       if (key.return) submit(mode.text);
       else if (key.escape) setMode({ kind: "normal" });
       else if (key.backspace || key.delete) setMode({ ...mode, text: mode.text.slice(0, -1) });
       else if (!key.ctrl && !key.meta && input !== "") setMode({ ...mode, text: mode.text + input });
     },
-    { isActive: mode.kind === "goto" || mode.kind === "filter" },
+    { isActive: mode.kind === "goto" || mode.kind === "filter" || mode.kind === "command" },
   );
-  return { cursor, mode, playing, speedLevel, filter, notice };
+  return { cursor, mode, playing, speedLevel, filter, notice, follow: following, selected, output };
+}
+
+/** Live mode, while playing: advances the world by LIVE_TICK_US × speed every LIVE_TICK_MS of real time. */
+function useLiveRun(live: LiveController | undefined, playing: boolean, speed: number): void {
+  useEffect(() => {
+    if (live === undefined || !playing) return;
+    const timer = setInterval(() => live.advance(Math.max(1, Math.round(LIVE_TICK_US * speed))), LIVE_TICK_MS);
+    return () => clearInterval(timer);
+  }, [live, playing, speed]);
 }
 
 /** While playing, moves the cursor forward at `speed` events per second; stops at the end. */
@@ -220,6 +307,10 @@ export interface ScreenProps {
   readonly colors: boolean;
   readonly columns: number;
   readonly rows: number;
+  /** Live mode: the selected member (null: none); its presence marks live mode. */
+  readonly selected?: string | null;
+  /** Live mode: the last lines of command output, shown above the status bar. */
+  readonly output?: readonly string[];
 }
 
 /** Draws the screen for the selected event; keeps no state. */
@@ -228,12 +319,15 @@ export function Screen(props: ScreenProps): ReactElement {
   const view = useMemo(() => timeline.stateAt(cursor), [timeline, cursor]);
   const keyspace = hasKeyspace(view) ? keyspaceLines(view) : [];
   const alerts = alertLines(view);
-  const layout = computeLayout({ columns: props.columns, rows: props.rows, members: view.members.length, keyspaceLines: keyspace.length, alertLines: alerts.length });
+  const live = props.selected !== undefined;
+  const output = props.output ?? [];
+  const outputLines = Math.min(OUTPUT_LINES, output.length);
+  const layout = computeLayout({ columns: props.columns, rows: props.rows - outputLines, members: view.members.length, keyspaceLines: keyspace.length, alertLines: alerts.length });
   const width = layout.width;
   if (props.help) {
     return (
-      <Box flexDirection="column" width={width} height={layout.height}>
-        <HelpOverlay width={width} height={layout.height - 1} colors={colors} />
+      <Box flexDirection="column" width={width} height={layout.height + outputLines}>
+        <HelpOverlay width={width} height={layout.height + outputLines - 1} colors={colors} live={live} />
         <LineView line={props.status} width={width} colors={colors} />
       </Box>
     );
@@ -243,9 +337,16 @@ export function Screen(props: ScreenProps): ReactElement {
   const rightWidth = layout.wide ? width - leftWidth - 1 : width;
   const Row = layout.wide ? SideBySide : Stacked;
   return (
-    <Box flexDirection="column" width={width} height={layout.height}>
+    <Box flexDirection="column" width={width} height={layout.height + outputLines}>
       <Row>
-        <ClusterPane view={view} width={leftWidth} header={layout.clusterHeader} members={layout.memberLines} colors={colors} />
+        <ClusterPane
+          view={view}
+          width={leftWidth}
+          header={layout.clusterHeader}
+          members={layout.memberLines}
+          colors={colors}
+          {...(props.selected === undefined ? {} : { selected: props.selected })}
+        />
         <LogPane view={view} width={rightWidth} legend={layout.logLegend} members={layout.memberLines} colors={colors} />
       </Row>
       <Row>
@@ -255,6 +356,9 @@ export function Screen(props: ScreenProps): ReactElement {
       {layout.alertLines > 0 ? <Lines lines={alerts} width={width} height={layout.alertLines} colors={colors} /> : null}
       <Lines lines={timelineLines(timeline, cursor, layout.timelineLines, props.filtered)} width={width} height={layout.timelineLines} colors={colors} />
       <NarrationPane text={narration} width={width} height={layout.narrationLines} colors={colors} />
+      {outputLines > 0 ? (
+        <Lines lines={output.slice(-outputLines).map((text): Line => [{ text, style: text.startsWith(": ") ? { bold: true } : {} }])} width={width} height={outputLines} colors={colors} />
+      ) : null}
       <LineView line={props.status} width={width} colors={colors} />
     </Box>
   );
@@ -282,6 +386,8 @@ interface StatusInput {
   readonly title: string;
   readonly notice: string | null;
   readonly mode: Mode;
+  /** Live mode: whether the view follows the newest event, and the world's virtual time. */
+  readonly live?: { readonly follow: boolean; readonly now: number };
 }
 
 /** The status bar: position, virtual time, play state, speed, filter; or the open prompt. */
@@ -292,9 +398,24 @@ export function statusLine(input: StatusInput): Line {
       return [{ text: "go to event number or time (123, 2.5s): ", style: { bold: true } }, { text: `${mode.text}_` }];
     case "filter":
       return [{ text: "filter by node or kind (n1, raft.role, fault; empty clears): ", style: { bold: true } }, { text: `${mode.text}_` }];
+    case "command":
+      return [{ text: ":", style: { bold: true } }, { text: `${mode.text}_` }, { text: "  (etcdctl, :lab command; enter runs, escape cancels)", style: { color: "gray" } }];
     case "help":
     case "normal": {
       const position = input.length === 0 ? "no events" : `#${input.cursor}/${input.length}`;
+      if (input.live !== undefined) {
+        const run = input.playing ? "▶ live" : "❚❚ paused";
+        return [
+          { text: `${position} ${formatTime(input.time)} `, style: { bold: true } },
+          { text: `${run} ×${input.speed}`, style: input.playing ? { color: "green" } : {} },
+          { text: input.live.follow ? " following" : ` past (world at ${formatTime(input.live.now)}; end follows)`, style: input.live.follow ? { color: "gray" } : { color: "yellow" } },
+          { text: input.filter === null ? "" : ` filter:${input.filter}`, style: { color: "yellow" } },
+          {
+            text: input.notice === null ? ` │ ${input.title} │ : command  ? help  q quit` : ` │ ${input.notice}`,
+            style: input.notice === null ? { color: "gray" } : { color: "yellow" },
+          },
+        ];
+      }
       const play = input.playing ? "▶ playing" : "❚❚ paused";
       return [
         { text: `${position} ${formatTime(input.time)} `, style: { bold: true } },

@@ -37,8 +37,31 @@ export function Lines(props: { readonly lines: readonly Line[]; readonly width: 
   );
 }
 
-export function ClusterPane(props: { readonly view: ViewState; readonly width: number; readonly header: boolean; readonly members: number; readonly colors: boolean }): ReactElement {
-  const lines = clusterLines(props.view, props.width);
+/** The selection column of live mode: the member's number key, and ▸ on the selected member. */
+const SELECT_WIDTH = 3;
+
+export function ClusterPane(props: {
+  readonly view: ViewState;
+  readonly width: number;
+  readonly header: boolean;
+  readonly members: number;
+  readonly colors: boolean;
+  /** Live mode: the selected member (null: none), marked in a column of number keys. */
+  readonly selected?: string | null;
+}): ReactElement {
+  const live = props.selected !== undefined;
+  let lines = clusterLines(props.view, live ? Math.max(20, props.width - SELECT_WIDTH) : props.width);
+  if (live) {
+    lines = lines.map((line, position): Line => {
+      if (position === 0) return [{ text: " ".repeat(SELECT_WIDTH) }, ...line];
+      const name = props.view.nodes[position - 1]?.name;
+      if (name === undefined) return line;
+      const number = props.view.members.indexOf(name) + 1;
+      const key = number >= 1 && number <= 9 ? String(number) : " ";
+      const selected = name === props.selected;
+      return [{ text: `${selected ? "▸" : " "}${key} `, style: selected ? { bold: true, color: "cyan" } : { color: "gray" } }, ...line];
+    });
+  }
   const shown = props.header ? lines : lines.slice(1);
   return <Lines lines={shown} width={props.width} height={(props.header ? 1 : 0) + props.members} colors={props.colors} />;
 }
@@ -80,7 +103,17 @@ export const HELP_LINES: readonly string[] = [
   "              ✂ 2 2 entries truncated: they conflicted with the leader's log",
 ];
 
-export function HelpOverlay(props: { readonly width: number; readonly height: number; readonly colors: boolean }): ReactElement {
-  const lines: Line[] = HELP_LINES.map((text, position) => [{ text, style: position === 0 ? { bold: true } : {} }]);
+export const LIVE_HELP_LINES: readonly string[] = [
+  "live keys (the world runs while playing; ← → [ ] look back, end follows again)",
+  "  space       run / pause the world     + / -  faster / slower (×0.1 .. ×10)",
+  "  1..9        select a member           c  crash it       r  restart it",
+  "  p           pause / resume it         i  isolate it (partition)  h  heal",
+  "  :           a command: etcdctl (put k v, get k), lab (:leader, :status,",
+  "              :partition n1 | n2 n3, :advance 1s); enter runs, escape cancels",
+];
+
+export function HelpOverlay(props: { readonly width: number; readonly height: number; readonly colors: boolean; readonly live?: boolean }): ReactElement {
+  const texts = props.live === true ? [...LIVE_HELP_LINES, ...HELP_LINES] : HELP_LINES;
+  const lines: Line[] = texts.map((text, position) => [{ text, style: position === 0 || text === "keys" ? { bold: true } : {} }]);
   return <Lines lines={lines} width={props.width} height={props.height} colors={props.colors} />;
 }
