@@ -10,18 +10,29 @@ import { EtcdError } from "../mvcc/errors.js";
 import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext, World } from "../sim/world.js";
-import { type ClientResponseMessage, describeOutcome, describeRequest, type KvRequest, type KvResponse, type Outcome } from "./protocol.js";
+import {
+  type ClientResponseMessage,
+  describeOutcome,
+  describeRequest,
+  type KvRequest,
+  type KvResponse,
+  type Outcome,
+  type ServerRequest,
+  type ServerResponse,
+} from "./protocol.js";
 import { History } from "./history.js";
 
 /** What the client library reports when its own deadline passes first (etcdctl prints it). */
 export const CLIENT_DEADLINE_EXCEEDED = new EtcdError("DeadlineExceeded", "context deadline exceeded");
 
 export type CallOutcome = Outcome<KvResponse> & { readonly timedOut: boolean };
+export type ServerCallOutcome = Outcome<ServerResponse> & { readonly timedOut: boolean };
 
 interface Call {
+  /** The operation's index in the history; -1 for lease and maintenance calls, which it does not record. */
   readonly historyIndex: number;
   readonly timer: number;
-  readonly done: (outcome: CallOutcome) => void;
+  readonly done: (outcome: Outcome<unknown> & { readonly timedOut: boolean }) => void;
 }
 
 export class ClientActor implements ActorBehavior {
@@ -45,7 +56,18 @@ export class ClientActor implements ActorBehavior {
       this.context.emit({ type: "client.invoke", client: process, endpoint, op: historyIndex, summary: describeRequest(request) });
     }
     const timer = this.context.setTimer(timeoutUs, id);
-    this.calls.add(id, { historyIndex, timer, done });
+    this.calls.add(id, { historyIndex, timer, done: done as Call["done"] });
+    this.context.send(endpoint, { type: "client.request", id, request });
+  }
+
+  /**
+   * Sends a lease or maintenance request (not recorded in the history, which holds KV operations
+   * for the checkers); `done` runs once, with the response or with a timeout.
+   */
+  callServer(endpoint: string, request: ServerRequest, timeoutUs: Micros, done: (outcome: ServerCallOutcome) => void): void {
+    const id = this.nextId++;
+    const timer = this.context.setTimer(timeoutUs, id);
+    this.calls.add(id, { historyIndex: -1, timer, done: done as Call["done"] });
     this.context.send(endpoint, { type: "client.request", id, request });
   }
 
@@ -55,7 +77,12 @@ export class ClientActor implements ActorBehavior {
     if (call === undefined) return;
     this.calls.delete(response.id);
     this.context.cancelTimer(call.timer);
-    this.history.complete(call.historyIndex, response.outcome, this.context.now());
+    if (call.historyIndex < 0) {
+      const outcome = response.outcome;
+      call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false } : { ok: false, error: outcome.error, timedOut: false });
+      return;
+    }
+    this.history.complete(call.historyIndex, response.outcome as Outcome<KvResponse>, this.context.now());
     if (this.context.trace.enabled) {
       const operation = this.history.operations[call.historyIndex];
       this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(response.outcome) });
@@ -68,6 +95,10 @@ export class ClientActor implements ActorBehavior {
     const call = this.calls.get(id);
     if (call === undefined) return;
     this.calls.delete(id);
+    if (call.historyIndex < 0) {
+      call.done({ ok: false, error: CLIENT_DEADLINE_EXCEEDED, timedOut: true });
+      return;
+    }
     this.history.timeout(call.historyIndex, this.context.now());
     if (this.context.trace.enabled) {
       const operation = this.history.operations[call.historyIndex];

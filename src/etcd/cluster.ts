@@ -12,8 +12,8 @@ import { type ClientActor, spawnClient } from "./client.js";
 import type { TraceEvent } from "./events.js";
 import { History } from "./history.js";
 import { Member, type MemberOptions } from "./member.js";
-import { MvccStateMachine } from "./mvcc-state-machine.js";
 import type { ClientMessage } from "./protocol.js";
+import { type EtcdServerConfig, EtcdServerState } from "./server/index.js";
 
 /** The cluster-wide settings every member shares (a member's own are its name and bootstrap config). */
 export type ClusterSettings = Omit<MemberOptions, "name" | "voters" | "learners" | "bugs" | "observe">;
@@ -39,6 +39,8 @@ export interface ClusterOptions {
   readonly bugs: readonly string[];
   /** Build narration events and full traces (off in sweeps). */
   readonly observe: boolean;
+  /** The apply layer's settings (quota, lease TTL minimum, ...); etcd's defaults when absent. */
+  readonly server?: EtcdServerConfig;
 }
 
 export interface Violation {
@@ -84,7 +86,7 @@ export class EtcdCluster {
       observe: this.options.observe,
     };
     const hooks = { onPanic: (violation: InvariantViolation) => this.reportViolation(violation) };
-    this.world.spawn(name, (context) => new Member(context, memberOptions, new MvccStateMachine(), hooks), {
+    this.world.spawn(name, (context) => new Member(context, memberOptions, new EtcdServerState(this.options.server), hooks), {
       partitionable: true,
     });
     if (!this.members.includes(name)) this.members.push(name);

@@ -21,15 +21,15 @@
 import { RawNode } from "../raft/index.js";
 import type { ConfChange, Entry, HardState, Message, ProposeResult, Ready, Snapshot } from "../raft/types.js";
 import type { RaftEvent } from "../raft/events.js";
-import { EtcdError } from "../mvcc/errors.js";
+import { assertionFailed, EtcdError } from "../mvcc/errors.js";
 import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import type { ClusterEvent, LogEntryRef, Role } from "./events.js";
 import { narrateRaftEvent } from "./narration.js";
-import type { ClientRequestMessage, ClientResponseMessage, KvRequest, KvResponse, Outcome } from "./protocol.js";
-import { isReadOnly, isSerializable } from "./protocol.js";
-import type { StateMachine } from "./state-machine.js";
+import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ServerRequest, ServerResponse } from "./protocol.js";
+import { isReadOnly, isServerRequest, isSerializable } from "./protocol.js";
+import { type EtcdServerState, headerFor, type InternalRequest, type InternalResponse, internalRequestFromKv, kvResponseFromInternal } from "./server/index.js";
 
 export interface MemberOptions {
   readonly name: string;
@@ -66,7 +66,8 @@ export interface ProposalData {
   readonly member: string;
   readonly client: string;
   readonly clientRequestId: number;
-  readonly request: KvRequest;
+  /** What the apply layer applies (etcd's InternalRaftRequest). */
+  readonly request: InternalRequest;
 }
 
 export interface MemberHooks {
@@ -89,6 +90,23 @@ export const ERROR_REQUEST_TIMED_OUT = new EtcdError("Unavailable", "etcdserver:
 /** Timer tags: 0 is the Raft tick; a request's timeout timer is tagged with its sequence number (from 1). */
 const TICK_TIMER = 0;
 
+/** How often the leader looks for expired leases, in local time (etcd's lessor loop checks every 500 ms). */
+const LEASE_CHECK_INTERVAL_MS = 500;
+
+/** Between members: a follower forwards a lease keepalive or time-to-live to the leader. */
+interface LeaseForwardMessage {
+  readonly type: "lease.forward";
+  readonly key: string;
+  readonly request: ServerRequest;
+}
+
+/** The leader's answer to a forwarded lease request; `retry` when it could not serve it (not primary). */
+interface LeaseAnswerMessage {
+  readonly type: "lease.answer";
+  readonly key: string;
+  readonly outcome: Outcome<ServerResponse> | null;
+}
+
 const COLON = ":".charCodeAt(0);
 
 interface PendingRequest {
@@ -97,7 +115,9 @@ interface PendingRequest {
   readonly key: string;
   readonly client: string;
   readonly clientRequestId: number;
-  readonly request: KvRequest;
+  readonly request: ClientRequest;
+  /** For requests that go through Raft: what is proposed (built once, when the request arrives). */
+  readonly internal: InternalRequest | null;
   readonly timer: number;
   /** For writes not yet accepted by Raft (no leader yet), retried on every tick. */
   proposed: boolean;
@@ -134,6 +154,10 @@ export class Member implements ActorBehavior {
   private snapshotIndex = 0;
   private lastReason = "";
   private panicked = false;
+  /** Proposals of the member's own (alarms, revokes of expired leases), numbered for their keys. */
+  private nextInternal = 0;
+  /** Local time (ms) of the leader's next look for expired leases. */
+  private nextLeaseCheckMs = 0;
   /**
    * Names this incarnation in request keys, so that an entry proposed before a crash and replayed
    * after the restart can never be taken for a new request (etcd's request IDs carry a time prefix
@@ -150,7 +174,7 @@ export class Member implements ActorBehavior {
   constructor(
     private readonly context: ActorContext,
     private readonly options: MemberOptions,
-    readonly stateMachine: StateMachine,
+    readonly stateMachine: EtcdServerState,
     private readonly hooks: MemberHooks = { onPanic: () => undefined },
   ) {
     this.incarnation = `${options.name}.${context.random.uint32().toString(36)}`;
@@ -202,6 +226,7 @@ export class Member implements ActorBehavior {
       if (tag === TICK_TIMER) {
         this.context.setTimer(this.options.tickUs, TICK_TIMER);
         this.raft.tick();
+        this.checkLeases();
         this.retryPending();
         this.processReady();
       } else {
@@ -218,6 +243,10 @@ export class Member implements ActorBehavior {
       const type = (message as { type: string }).type;
       if (type === "client.request") {
         if (this.seen.firstTime(`${from}#${(message as ClientRequestMessage).id}`)) this.handleClient(from, message as ClientRequestMessage);
+      } else if (type === "lease.forward") {
+        this.serveForwarded(from, message as LeaseForwardMessage);
+      } else if (type === "lease.answer") {
+        this.takeAnswer(message as LeaseAnswerMessage);
       } else if (type !== "MsgProp" || this.seen.firstTime(proposalKey(message as Message))) {
         this.raft.step(message as Message);
       }
@@ -275,16 +304,27 @@ export class Member implements ActorBehavior {
     this.hooks.onPanic({ kind: panicKind(error.message), detail: `${this.options.name} panicked: ${error.message.slice("assertion failed: ".length)}`, timeUs: this.context.now() });
   }
 
+  /** The member's local clock in ms, the `nowMs` of the apply layer and the lessor. */
+  private nowMs(): number {
+    return Math.floor(this.context.now() / 1000);
+  }
+
   private handleClient(client: string, message: ClientRequestMessage): void {
     const request = message.request;
-    if (isReadOnly(request) && isSerializable(request)) {
+    if (request.kind === "leaseLeases") {
+      const leases = this.stateMachine.store.lessor.leases().map((id) => ({ id }));
+      this.respond(client, message.id, { ok: true, value: { kind: "leaseLeases", response: { header: this.header(), leases } } });
+      return;
+    }
+    if (!isServerRequest(request) && isReadOnly(request) && isSerializable(request)) {
       this.respond(client, message.id, this.stateMachine.read(request));
       return;
     }
     const sequence = ++this.nextRequest;
     const key = `${this.incarnation}:${sequence}`;
+    const internal = this.internalRequestOf(request, sequence);
     const timer = this.context.setTimer(this.options.requestTimeoutUs, sequence);
-    const pending: PendingRequest = { sequence, key, client, clientRequestId: message.id, request, timer, proposed: false, readIndex: -1 };
+    const pending: PendingRequest = { sequence, key, client, clientRequestId: message.id, request, internal, timer, proposed: false, readIndex: -1 };
     this.pending.add(sequence, pending);
     this.submit(pending);
   }
@@ -297,8 +337,52 @@ export class Member implements ActorBehavior {
     return pending !== undefined && pending.key === key ? pending : undefined;
   }
 
+  /** What a request proposes through Raft, or null for reads and the lease requests the leader serves. */
+  private internalRequestOf(request: ClientRequest, sequence: number): InternalRequest | null {
+    // No auth yet: every client request is anonymous.
+    const header = headerFor(undefined, sequence);
+    switch (request.kind) {
+      case "range":
+        return null;
+      case "txn":
+        return isReadOnly(request) ? null : internalRequestFromKv(request, header);
+      case "put":
+      case "deleteRange":
+      case "compact":
+        return internalRequestFromKv(request, header);
+      case "leaseGrant":
+        return { header, type: "leaseGrant", request: request.request.id === 0 ? { ...request.request, id: this.drawLeaseId() } : request.request };
+      case "leaseRevoke":
+        return { header, type: "leaseRevoke", request: request.request };
+      case "alarm":
+        return { header, type: "alarm", request: request.request };
+      case "leaseKeepAlive":
+      case "leaseTimeToLive":
+      case "leaseLeases":
+        return null;
+    }
+  }
+
+  /** A positive lease ID below 2^53 (etcd draws one from its request ID generator). */
+  private drawLeaseId(): number {
+    const random = this.context.random;
+    for (;;) {
+      const id = (random.uint32() & 0x1fffff) * 0x1_0000_0000 + random.uint32();
+      if (id > 0) return id;
+    }
+  }
+
+  private header(): { readonly revision: number } {
+    return { revision: this.stateMachine.store.currentRevision };
+  }
+
   private submit(pending: PendingRequest): void {
-    if (isReadOnly(pending.request)) {
+    const request = pending.request;
+    if (pending.internal === null && isServerRequest(request)) {
+      this.submitLease(pending, request);
+      return;
+    }
+    if (pending.internal === null) {
       pending.proposed = this.raft.readIndex(pending.key).ok;
       return;
     }
@@ -309,17 +393,110 @@ export class Member implements ActorBehavior {
       member: this.options.name,
       client: pending.client,
       clientRequestId: pending.clientRequestId,
-      request: pending.request,
+      request: pending.internal,
     };
     pending.proposed = this.raft.propose(data).ok;
+  }
+
+  /**
+   * A lease keepalive or time-to-live: the leader (the primary lessor) serves it; a follower
+   * forwards it to the leader it knows (etcd's leasehttp), or waits for one.
+   */
+  private submitLease(pending: PendingRequest, request: ServerRequest): void {
+    if (this.role === "leader") {
+      const outcome = this.serveLease(request);
+      if (outcome === null) {
+        pending.proposed = false;
+        return;
+      }
+      this.finish(pending, outcome);
+      return;
+    }
+    if (this.lead === "" || this.lead === this.options.name) {
+      pending.proposed = false;
+      return;
+    }
+    const message: LeaseForwardMessage = { type: "lease.forward", key: pending.key, request };
+    this.context.send(this.lead, message);
+    pending.proposed = true;
+  }
+
+  /** The leader's answer to a keepalive or time-to-live; null when this member is not the primary lessor. */
+  private serveLease(request: ServerRequest): Outcome<ServerResponse> | null {
+    const lessor = this.stateMachine.store.lessor;
+    if (this.role !== "leader" || !lessor.isPrimary) return null;
+    const nowMs = this.nowMs();
+    if (request.kind === "leaseKeepAlive") {
+      const renewed = lessor.renew(request.request.id, nowMs);
+      if (renewed.kind === "notPrimary") return null;
+      // etcd's LeaseServer answers a lease not found with TTL 0 ("expired or revoked").
+      const ttl = renewed.kind === "renewed" ? renewed.ttlSeconds : 0;
+      return { ok: true, value: { kind: "leaseKeepAlive", response: { header: this.header(), id: request.request.id, ttl } } };
+    }
+    if (request.kind === "leaseTimeToLive") {
+      // etcd's LeaseServer answers a lease not found with TTL -1.
+      const found = lessor.timeToLive(request.request.id, request.request.keys === true, nowMs);
+      return { ok: true, value: { kind: "leaseTimeToLive", response: { header: this.header(), ...found } } };
+    }
+    return assertionFailed(`the leader serves no ${request.kind} request`);
+  }
+
+  private serveForwarded(from: string, message: LeaseForwardMessage): void {
+    const answer: LeaseAnswerMessage = { type: "lease.answer", key: message.key, outcome: this.serveLease(message.request) };
+    this.context.send(from, answer);
+  }
+
+  private takeAnswer(message: LeaseAnswerMessage): void {
+    const pending = this.pendingOf(message.key);
+    if (pending === undefined) return;
+    if (message.outcome === null) {
+      pending.proposed = false;
+      return;
+    }
+    this.finish(pending, message.outcome);
+  }
+
+  private finish(pending: PendingRequest, outcome: Outcome<ClientResponse>): void {
+    this.pending.delete(pending.sequence);
+    this.context.cancelTimer(pending.timer);
+    this.respond(pending.client, pending.clientRequestId, outcome);
   }
 
   /** Requests Raft refused (no leader yet) are offered again on every tick until they time out. */
   private retryPending(): void {
     if (this.pending.size === 0) return;
+    const retry: PendingRequest[] = [];
     this.pending.forEach((pending) => {
-      if (!pending.proposed) this.submit(pending);
+      if (!pending.proposed) retry.push(pending);
     });
+    for (const pending of retry) this.submit(pending);
+  }
+
+  /** Proposes a request of the member's own (no client waits for it); false if Raft refused it. */
+  private proposeInternal(request: InternalRequest, what: string): boolean {
+    const number = ++this.nextInternal;
+    const data: ProposalData = {
+      key: `${this.incarnation}:${what}-${number}`,
+      sequence: 0,
+      id: `${this.options.name}#${what}-${number}`,
+      member: this.options.name,
+      client: this.options.name,
+      clientRequestId: 0,
+      request,
+    };
+    return this.raft.propose(data).ok;
+  }
+
+  /** The leader revokes the leases that expired on its clock, every LEASE_CHECK_INTERVAL_MS of local time. */
+  private checkLeases(): void {
+    if (this.role !== "leader") return;
+    const lessor = this.stateMachine.store.lessor;
+    if (lessor.size === 0) return;
+    const nowMs = this.nowMs();
+    if (nowMs < this.nextLeaseCheckMs) return;
+    this.nextLeaseCheckMs = nowMs + LEASE_CHECK_INTERVAL_MS;
+    const header = headerFor(this.stateMachine.rootAuthInfo());
+    for (const id of lessor.expiredLeases(nowMs)) this.proposeInternal({ header, type: "leaseRevoke", request: { id } }, "revoke");
   }
 
   private timeOut(sequence: number): void {
@@ -329,7 +506,7 @@ export class Member implements ActorBehavior {
     this.respond(pending.client, pending.clientRequestId, { ok: false, error: ERROR_REQUEST_TIMED_OUT });
   }
 
-  private respond(client: string, id: number, outcome: Outcome<KvResponse>): void {
+  private respond(client: string, id: number, outcome: Outcome<ClientResponse>): void {
     const message: ClientResponseMessage = { type: "client.response", id, outcome };
     this.context.send(client, message);
   }
@@ -438,13 +615,17 @@ export class Member implements ActorBehavior {
       this.raft.applyConfChange(entry.data as ConfChange);
     } else if (entry.data !== null) {
       const data = entry.data as ProposalData;
-      const outcome = this.stateMachine.apply(data.request, entry.index);
-      const pending = data.member === node ? this.pending.get(data.sequence) : undefined;
+      const outcome = this.stateMachine.apply(data.request, entry.index, this.nowMs());
+      // etcd applyEntryNormal: a write that ran out of space makes every member raise NOSPACE.
+      if (this.stateMachine.shouldRaiseNoSpaceAlarm(outcome)) {
+        this.proposeInternal({ header: headerFor(undefined), type: "alarm", request: { action: "ACTIVATE", memberId: memberNumber(node), alarm: "NOSPACE" } }, "alarm");
+      }
+      const pending = data.member === node && data.sequence > 0 ? this.pending.get(data.sequence) : undefined;
       // The key tells this incarnation's request from one of an earlier incarnation replayed.
       if (pending !== undefined && pending.key === data.key) {
         this.pending.delete(pending.sequence);
         this.context.cancelTimer(pending.timer);
-        this.respond(pending.client, pending.clientRequestId, outcome);
+        this.respond(pending.client, pending.clientRequestId, outcome.ok ? { ok: true, value: clientResponseOf(outcome.value) } : outcome);
       }
     }
     if (this.context.trace.enabled) this.emit({ type: "raft.apply", node, index: entry.index, term: entry.term, id: entryId(entry) });
@@ -462,7 +643,7 @@ export class Member implements ActorBehavior {
       }
       this.pending.delete(sequence);
       this.context.cancelTimer(pending.timer);
-      this.respond(pending.client, pending.clientRequestId, this.stateMachine.read(pending.request));
+      this.respond(pending.client, pending.clientRequestId, this.stateMachine.read(pending.request as Exclude<ClientRequest, ServerRequest>));
     }
     this.readWaiters.length = kept;
   }
@@ -488,11 +669,24 @@ export class Member implements ActorBehavior {
       const lead = ready.softState.lead ?? "";
       const term = ready.hardState?.term ?? this.term;
       if (role !== this.role || lead !== this.lead) {
+        this.changeLeadership(this.role === "leader", role === "leader");
         this.role = role;
         this.lead = lead;
         this.emit({ type: "raft.role", node, role, term, lead, reason: this.lastReason });
       }
       this.lastReason = "";
+    }
+  }
+
+  /** The lessor is primary on the leader only (etcd promotes it on winning, demotes it on losing). */
+  private changeLeadership(wasLeader: boolean, isLeader: boolean): void {
+    const lessor = this.stateMachine.store.lessor;
+    if (isLeader && !wasLeader) {
+      const electionMs = (this.options.tickUs * this.options.electionTicks) / 1000;
+      lessor.promote(electionMs, this.nowMs());
+      this.nextLeaseCheckMs = 0;
+    } else if (wasLeader && !isLeader) {
+      lessor.demote();
     }
   }
 
@@ -520,6 +714,27 @@ export function entryId(entry: Entry): string {
   if (entry.type === "conf-change") return "conf";
   if (entry.data === null) return "noop";
   return (entry.data as ProposalData).id;
+}
+
+/** The client response of an applied request. */
+function clientResponseOf(response: InternalResponse): ClientResponse {
+  switch (response.type) {
+    case "leaseGrant":
+      return { kind: "leaseGrant", response: response.response };
+    case "leaseRevoke":
+      return { kind: "leaseRevoke", response: response.response };
+    case "alarm":
+      return { kind: "alarm", response: response.response };
+    default:
+      return kvResponseFromInternal(response);
+  }
+}
+
+/** A member's numeric ID in alarms: a 32-bit FNV-1a hash of its name (etcd derives it from peer URLs). */
+export function memberNumber(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < name.length; index++) hash = Math.imul(hash ^ name.charCodeAt(index), 0x01000193) >>> 0;
+  return hash === 0 ? 1 : hash;
 }
 
 /** A Raft event's fields but its type. */

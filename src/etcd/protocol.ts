@@ -8,14 +8,21 @@
 import { textFromBytes } from "../mvcc/bytes.js";
 import type { EtcdError } from "../mvcc/errors.js";
 import type {
+  AlarmRequest,
+  AlarmResponse,
   CompactionRequest,
   CompactionResponse,
   DeleteRangeRequest,
   DeleteRangeResponse,
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
   PutRequest,
   PutResponse,
   RangeRequest,
   RangeResponse,
+  ResponseHeader,
   TxnRequest,
   TxnResponse,
 } from "../mvcc/types.js";
@@ -34,10 +41,58 @@ export type KvResponse =
   | { readonly kind: "txn"; readonly response: TxnResponse }
   | { readonly kind: "compact"; readonly response: CompactionResponse };
 
+/**
+ * The lease and maintenance requests a client may send besides KV requests (etcd's Lease and
+ * Maintenance services). Grant, revoke and alarm go through Raft; keepalive and time-to-live are
+ * served by the leader (a follower forwards them); lease list is served by any member.
+ * A grant with ID 0 gets a positive ID drawn by the member.
+ */
+export type ServerRequest =
+  | { readonly kind: "leaseGrant"; readonly request: LeaseGrantRequest }
+  | { readonly kind: "leaseRevoke"; readonly request: LeaseRevokeRequest }
+  | { readonly kind: "leaseKeepAlive"; readonly request: { readonly id: number } }
+  | { readonly kind: "leaseTimeToLive"; readonly request: { readonly id: number; readonly keys?: boolean } }
+  | { readonly kind: "leaseLeases"; readonly request: Readonly<Record<never, never>> }
+  | { readonly kind: "alarm"; readonly request: AlarmRequest };
+
+export interface LeaseKeepAliveResponse {
+  readonly header: ResponseHeader;
+  readonly id: number;
+  /** The new TTL in seconds; 0 when the lease was not found (expired or revoked). */
+  readonly ttl: number;
+}
+
+export interface LeaseTimeToLiveResponse {
+  readonly header: ResponseHeader;
+  readonly id: number;
+  /** Remaining seconds; -1 when the lease was not found. */
+  readonly ttl: number;
+  readonly grantedTtl: number;
+  readonly keys: readonly string[];
+}
+
+export type ServerResponse =
+  | { readonly kind: "leaseGrant"; readonly response: LeaseGrantResponse }
+  | { readonly kind: "leaseRevoke"; readonly response: LeaseRevokeResponse }
+  | { readonly kind: "leaseKeepAlive"; readonly response: LeaseKeepAliveResponse }
+  | { readonly kind: "leaseTimeToLive"; readonly response: LeaseTimeToLiveResponse }
+  | { readonly kind: "leaseLeases"; readonly response: { readonly header: ResponseHeader; readonly leases: readonly { readonly id: number }[] } }
+  | { readonly kind: "alarm"; readonly response: AlarmResponse };
+
+/** Any request a client sends. */
+export type ClientRequest = KvRequest | ServerRequest;
+export type ClientResponse = KvResponse | ServerResponse;
+
+const serverKinds: ReadonlySet<string> = new Set(["leaseGrant", "leaseRevoke", "leaseKeepAlive", "leaseTimeToLive", "leaseLeases", "alarm"]);
+
+export function isServerRequest(request: ClientRequest): request is ServerRequest {
+  return serverKinds.has(request.kind);
+}
+
 export interface ClientRequestMessage {
   readonly type: "client.request";
   readonly id: number;
-  readonly request: KvRequest;
+  readonly request: ClientRequest;
 }
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EtcdError };
@@ -45,7 +100,7 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 export interface ClientResponseMessage {
   readonly type: "client.response";
   readonly id: number;
-  readonly outcome: Outcome<KvResponse>;
+  readonly outcome: Outcome<ClientResponse>;
 }
 
 export type ClientMessage = ClientRequestMessage | ClientResponseMessage;
@@ -76,8 +131,20 @@ export function isSerializable(request: KvRequest): boolean {
 }
 
 /** A request in etcdctl's words, for traces and narration: `put k1 v1`, `get k1 --prefix`. */
-export function describeRequest(request: KvRequest): string {
+export function describeRequest(request: ClientRequest): string {
   switch (request.kind) {
+    case "leaseGrant":
+      return `lease grant ${request.request.ttl}${request.request.id !== 0 ? ` (ID ${request.request.id.toString(16)})` : ""}`;
+    case "leaseRevoke":
+      return `lease revoke ${request.request.id.toString(16)}`;
+    case "leaseKeepAlive":
+      return `lease keep-alive ${request.request.id.toString(16)}`;
+    case "leaseTimeToLive":
+      return `lease timetolive ${request.request.id.toString(16)}${request.request.keys ? " --keys" : ""}`;
+    case "leaseLeases":
+      return "lease list";
+    case "alarm":
+      return request.request.action === "GET" ? "alarm list" : `alarm ${request.request.action === "DEACTIVATE" ? "disarm" : "activate"} ${request.request.alarm}`;
     case "range": {
       const { key, rangeEnd, serializable, revision } = request.request;
       const flags = [rangeEnd ? (rangeEnd === "\x00" ? "--from-key" : `to ${textFromBytes(rangeEnd)}`) : "", revision ? `--rev=${revision}` : "", serializable ? "--consistency=s" : ""].filter(Boolean);
@@ -95,10 +162,19 @@ export function describeRequest(request: KvRequest): string {
 }
 
 /** A response in a few words: `ok, revision 7`, `ok, 1 key`, or etcd's error message. */
-export function describeOutcome(outcome: Outcome<KvResponse>): string {
+export function describeOutcome(outcome: Outcome<ClientResponse>): string {
   if (!outcome.ok) return outcome.error.message;
   const response = outcome.value;
   switch (response.kind) {
+    case "leaseGrant":
+      return `ok, lease ${response.response.id.toString(16)} granted with TTL ${response.response.ttl}s`;
+    case "leaseKeepAlive":
+    case "leaseTimeToLive":
+      return `ok, lease ${response.response.id.toString(16)} TTL ${response.response.ttl}`;
+    case "leaseLeases":
+      return `ok, ${response.response.leases.length} lease${response.response.leases.length === 1 ? "" : "s"}`;
+    case "alarm":
+      return `ok, ${response.response.alarms.length} alarm${response.response.alarms.length === 1 ? "" : "s"}`;
     case "range":
       return `ok, ${response.response.count} key${response.response.count === 1 ? "" : "s"} at revision ${response.response.header.revision}`;
     case "deleteRange":

@@ -1,6 +1,7 @@
 /**
- * What a member applies committed entries to. The etcd state machine is the MVCC store
- * (`MvccStateMachine`); the interface keeps the member loop independent of it.
+ * The shape of what a member applies committed entries to. The member's state machine is etcd's
+ * apply layer, `EtcdServerState` (src/etcd/server), which implements this interface and more
+ * (internal requests with headers, leases, alarms, auth).
  */
 import type { KvRequest, KvResponse, Outcome } from "./protocol.js";
 
