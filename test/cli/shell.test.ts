@@ -104,7 +104,7 @@ describe("etcdlab shell", () => {
   });
 
   it("prints one error line for a bad line and goes on", async () => {
-    const script = [":bogus", ":crash n9", ":advance 2", ":partition n1 | n7", "put a 1", "lease grant 10", "member list", "put --foo a b", "get a --endpoints=10.0.0.1:2379", "get a"].join("\n");
+    const script = [":bogus", ":crash n9", ":advance 2", ":partition n1 | n7", "put a 1", "lease keep-alive 1", "member list", "put --foo a b", "get a --endpoints=10.0.0.1:2379", "get a"].join("\n");
     const result = await shell(`${script}\n`);
     expect(result.code).toBe(0);
     const errors = result.stderr.trimEnd().split("\n");
@@ -113,11 +113,56 @@ describe("etcdlab shell", () => {
     expect(errors[1]).toBe("etcdlab shell: unknown node 'n9' (members: n1, n2, n3)");
     expect(errors[2]).toMatch(/^etcdlab shell: invalid duration '2'/);
     expect(errors[3]).toBe("etcdlab shell: partition names unknown node 'n7'");
-    expect(errors[4]).toBe("Error: lease grant is not supported by this simulated cluster yet");
+    expect(errors[4]).toBe("Error: lease keep-alive without --once is not supported in the shell yet");
     expect(errors[5]).toBe("Error: member list is not supported by this simulated cluster yet");
     expect(errors[6]).toBe("Error: unknown flag: --foo");
     expect(errors[7]).toMatch(/^etcdlab shell: endpoint '10.0.0.1:2379' is not a member/);
     expect(result.stdout).toBe("OK\na\n1\n");
+  });
+
+  it("grants a lease, attaches a key, shows it with timetolive --keys, and revokes it with the key", async () => {
+    const granted = await shell("lease grant 60\n");
+    expect(granted.stderr).toBe("");
+    const id = /^lease ([0-9a-f]{16}) granted with TTL\(60s\)\n$/.exec(granted.stdout)?.[1];
+    expect(id).toBeDefined();
+    const script = ["lease grant 60", `put k v --lease=${id}`, `lease timetolive ${id} --keys`, `lease revoke ${id}`, "get k", `lease timetolive ${id}`].join("\n");
+    const result = await shell(`${script}\n`);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(
+      [
+        `lease ${id} granted with TTL(60s)`,
+        "OK",
+        `lease ${id} granted with TTL(60s), remaining(59s), attached keys([k])`,
+        `lease ${id} revoked`,
+        `lease ${id} already expired`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("expires a lease and its key in virtual time", async () => {
+    const id = /^lease ([0-9a-f]{16})/.exec((await shell("lease grant 5\n")).stdout)?.[1];
+    const script = ["lease grant 5", `put k v --lease=${id}`, "get k --print-value-only", ":advance 10s", "get k", `lease timetolive ${id}`, "lease list"].join("\n");
+    const result = await shell(`${script}\n`);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe([`lease ${id} granted with TTL(5s)`, "OK", "v", `lease ${id} already expired`, "found 0 leases", ""].join("\n"));
+  });
+
+  it("keeps a lease alive once, lists leases, and refuses a lease that is gone", async () => {
+    const id = /^lease ([0-9a-f]{16})/.exec((await shell("lease grant 60\n")).stdout)?.[1];
+    const script = ["lease grant 60", ":advance 3s", `lease keep-alive --once ${id}`, `lease timetolive ${id}`, "lease list", `lease revoke ${id}`, `lease keep-alive --once ${id}`, "lease list"].join("\n");
+    const result = await shell(`${script}\n`);
+    expect(result.stdout).toBe(
+      [`lease ${id} granted with TTL(60s)`, `lease ${id} keepalived with TTL(60)`, `lease ${id} granted with TTL(60s), remaining(59s)`, "found 1 leases", id, `lease ${id} revoked`, "found 0 leases", ""].join(
+        "\n",
+      ),
+    );
+    expect(result.stderr).toBe("Error: etcdserver: requested lease not found\n");
+  });
+
+  it("lists no alarms on a healthy cluster and disarms nothing", async () => {
+    const result = await shell("alarm list\nalarm disarm\nalarm list --endpoints=n2\n");
+    expect(result).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 
   it("is deterministic and refuses bad flags of its own", async () => {

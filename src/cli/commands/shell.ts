@@ -8,8 +8,11 @@
  *   `--endpoints` (`127.0.0.1:2379` is n1, `127.0.0.1:22379` n2, `127.0.0.1:32379` n3, or a member
  *   name; default the first member); the world runs until the answer or `--command-timeout`
  *   (default 5s of virtual time), and the shell prints exactly what etcdctl prints. `txn` reads its
- *   sections from the following lines, as etcdctl reads them from stdin. Commands the simulated
- *   cluster does not serve yet print one error line;
+ *   sections from the following lines, as etcdctl reads them from stdin. The lease commands (grant,
+ *   revoke, timetolive [--keys], list, keep-alive --once) and alarm list/disarm go the same way as
+ *   lease and maintenance requests (`callServer`); `lease keep-alive` without `--once` would run
+ *   until the lease ends, so the shell refuses it. Commands the simulated cluster does not serve
+ *   yet print one error line;
  * - a lab command: `:crash N`, `:restart N`, `:pause N`, `:resume N`, `:partition A B | C`
  *   (or a YAML flow partition shape such as `{isolate: n1}`), `:heal`, `:slow-disk N FACTOR`,
  *   `:drift N RATE`, `:advance DURATION`, `:leader`, `:status`, `:echo TEXT`.
@@ -28,11 +31,16 @@ import { flagInteger, flagString, parseArgs, UsageError } from "../args.js";
 import { type Command, EXIT_OK } from "../cli.js";
 import type { CommandIo } from "../io.js";
 import { EtcdCluster, DEFAULT_SETTINGS, summarizeMessage } from "../../etcd/cluster.js";
-import type { KvResponse, Outcome } from "../../etcd/protocol.js";
+import type { ServerCallOutcome } from "../../etcd/client.js";
+import type { KvResponse, Outcome, ServerRequest, ServerResponse } from "../../etcd/protocol.js";
+import { etcdErrors } from "../../mvcc/errors.js";
+import type { AlarmMember } from "../../mvcc/types.js";
 import {
   type ClusterHeader,
   type CommandOutput,
   defaultLocalHeader,
+  type EtcdctlCommand,
+  type EtcdctlOutcome,
   isLocalCommand,
   kvRequestOf,
   outcomeOfKv,
@@ -227,6 +235,10 @@ export class ShellSession {
       this.print(printLocalCommand({ ...parsed, command }));
       return;
     }
+    if (request === undefined && isServerCommand(command)) {
+      this.executeServer(parsed, command);
+      return;
+    }
     if (request === undefined) {
       const name = command.kind === "move-leader" ? command.kind : command.kind.replace("-", " ");
       this.io.error(`Error: ${name} is not supported by this simulated cluster yet\n`);
@@ -241,6 +253,30 @@ export class ShellSession {
     this.world.runFor(parsed.global.commandTimeoutUs + 1, () => answer !== undefined);
     if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
     this.print(printOutcome(parsed, outcomeOfKv(answer), { cluster: this.header(endpoint) }));
+  }
+
+  /** Runs a lease or alarm command: its server requests through c1, then etcdctl's output. */
+  private executeServer(parsed: ParsedCommandLine, command: ServerCommand): void {
+    if (command.kind === "lease-keep-alive" && !command.once) {
+      this.io.error("Error: lease keep-alive without --once is not supported in the shell yet\n");
+      return;
+    }
+    const endpoint = this.endpointMember(parsed.global.endpoints);
+    const timeoutUs = parsed.global.commandTimeoutUs;
+    const call = (request: ServerRequest): Outcome<ServerResponse> => this.callServer(endpoint, request, timeoutUs);
+    const outcome = serverOutcome(command, call);
+    this.print(printOutcome(parsed, outcome, { cluster: this.header(endpoint) }));
+  }
+
+  /** Sends one server request through c1 and runs the world until its answer (or the client's timeout). */
+  private callServer(endpoint: string, request: ServerRequest, timeoutUs: Micros): ServerCallOutcome {
+    let answer: ServerCallOutcome | undefined;
+    this.cluster.client(CLIENT).callServer(endpoint, request, timeoutUs, (outcome) => {
+      answer = outcome;
+    });
+    this.world.runFor(timeoutUs + 1, () => answer !== undefined);
+    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
+    return answer;
   }
 
   private header(name: string): ClusterHeader {
@@ -377,6 +413,80 @@ export class ShellSession {
       this.world.applyFault(fault);
     } catch (error) {
       throw new LineError((error as Error).message);
+    }
+  }
+}
+
+type ServerCommand = Extract<EtcdctlCommand, { kind: "lease-grant" | "lease-revoke" | "lease-keep-alive" | "lease-timetolive" | "lease-list" | "alarm-list" | "alarm-disarm" }>;
+
+const serverCommandKinds: ReadonlySet<string> = new Set(["lease-grant", "lease-revoke", "lease-keep-alive", "lease-timetolive", "lease-list", "alarm-list", "alarm-disarm"]);
+
+function isServerCommand(command: EtcdctlCommand): command is ServerCommand {
+  return serverCommandKinds.has(command.kind);
+}
+
+/** A response of an unexpected kind: a protocol bug, not a cluster answer. */
+function unexpected(wanted: string, response: ServerResponse): never {
+  throw new Error(`assertion failed: expected a ${wanted} response, got ${response.kind}`);
+}
+
+/**
+ * What etcdctl's client library does for a lease or alarm command: the server requests it sends
+ * (through `call`), and the etcdctl response shape built from their answers.
+ */
+function serverOutcome(command: ServerCommand, call: (request: ServerRequest) => Outcome<ServerResponse>): EtcdctlOutcome {
+  switch (command.kind) {
+    case "lease-grant": {
+      const answer = call({ kind: "leaseGrant", request: { id: 0, ttl: command.ttlSeconds } });
+      if (!answer.ok) return answer;
+      if (answer.value.kind !== "leaseGrant") return unexpected("leaseGrant", answer.value);
+      return { ok: true, value: { kind: "lease-grant", response: answer.value.response } };
+    }
+    case "lease-revoke": {
+      const answer = call({ kind: "leaseRevoke", request: { id: command.id } });
+      if (!answer.ok) return answer;
+      if (answer.value.kind !== "leaseRevoke") return unexpected("leaseRevoke", answer.value);
+      return { ok: true, value: { kind: "lease-revoke", response: answer.value.response } };
+    }
+    case "lease-keep-alive": {
+      // clientv3's KeepAliveOnce: a TTL of 0 (or less) means the lease is gone.
+      const answer = call({ kind: "leaseKeepAlive", request: { id: command.id } });
+      if (!answer.ok) return answer;
+      if (answer.value.kind !== "leaseKeepAlive") return unexpected("leaseKeepAlive", answer.value);
+      const response = answer.value.response;
+      if (response.ttl <= 0) return { ok: false, error: etcdErrors.leaseNotFound };
+      return { ok: true, value: { kind: "lease-keep-alive", response: { responses: [response], ended: false } } };
+    }
+    case "lease-timetolive": {
+      const answer = call({ kind: "leaseTimeToLive", request: { id: command.id, keys: command.keys } });
+      if (!answer.ok) return answer;
+      if (answer.value.kind !== "leaseTimeToLive") return unexpected("leaseTimeToLive", answer.value);
+      return { ok: true, value: { kind: "lease-timetolive", response: answer.value.response } };
+    }
+    case "lease-list": {
+      const answer = call({ kind: "leaseLeases", request: {} });
+      if (!answer.ok) return answer;
+      if (answer.value.kind !== "leaseLeases") return unexpected("leaseLeases", answer.value);
+      const { header, leases } = answer.value.response;
+      return { ok: true, value: { kind: "lease-list", response: { header, ids: leases.map((lease) => lease.id) } } };
+    }
+    case "alarm-list":
+    case "alarm-disarm": {
+      const listed = call({ kind: "alarm", request: { action: "GET", memberId: 0, alarm: "NONE" } });
+      if (!listed.ok) return listed;
+      if (listed.value.kind !== "alarm") return unexpected("alarm", listed.value);
+      if (command.kind === "alarm-list") return { ok: true, value: { kind: "alarm-list", response: listed.value.response } };
+      // clientv3's AlarmDisarm with an empty member: list the alarms, deactivate each one.
+      let header = listed.value.response.header;
+      const alarms: AlarmMember[] = [];
+      for (const alarm of listed.value.response.alarms) {
+        const answer = call({ kind: "alarm", request: { action: "DEACTIVATE", memberId: alarm.memberId, alarm: alarm.alarm } });
+        if (!answer.ok) return answer;
+        if (answer.value.kind !== "alarm") return unexpected("alarm", answer.value);
+        header = answer.value.response.header;
+        alarms.push(...answer.value.response.alarms);
+      }
+      return { ok: true, value: { kind: "alarm-disarm", response: { header, alarms } } };
     }
   }
 }
