@@ -21,6 +21,7 @@
 import { RawNode } from "../raft/index.js";
 import type { ConfChange, Entry, HardState, Message, ProposeResult, Ready, Snapshot } from "../raft/types.js";
 import type { RaftEvent } from "../raft/events.js";
+import { textFromBytes } from "../mvcc/bytes.js";
 import { assertionFailed, EtcdError } from "../mvcc/errors.js";
 import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
@@ -620,6 +621,7 @@ export class Member implements ActorBehavior {
       if (this.stateMachine.shouldRaiseNoSpaceAlarm(outcome)) {
         this.proposeInternal({ header: headerFor(undefined), type: "alarm", request: { action: "ACTIVATE", memberId: memberNumber(node), alarm: "NOSPACE" } }, "alarm");
       }
+      if (outcome.ok && data.member === node && this.context.trace.enabled) this.traceStoreChange(data.request, outcome.value);
       const pending = data.member === node && data.sequence > 0 ? this.pending.get(data.sequence) : undefined;
       // The key tells this incarnation's request from one of an earlier incarnation replayed.
       if (pending !== undefined && pending.key === data.key) {
@@ -629,6 +631,23 @@ export class Member implements ActorBehavior {
       }
     }
     if (this.context.trace.enabled) this.emit({ type: "raft.apply", node, index: entry.index, term: entry.term, id: entryId(entry) });
+  }
+
+  /**
+   * What a write did to the key space, for the terminal UI's keyspace pane (which shows `mvcc.*`
+   * events by their key and revision fields): traced once, by the member that proposed it, since
+   * every member applies the same change.
+   */
+  private traceStoreChange(request: InternalRequest, response: InternalResponse): void {
+    const node = this.options.name;
+    if (request.type === "put" && response.type === "put") {
+      const key = textFromBytes(request.request.key);
+      this.context.emit({ type: "mvcc.put", node, key, value: textFromBytes(request.request.value ?? ""), revision: response.response.header.revision });
+    } else if (request.type === "deleteRange" && response.type === "deleteRange" && response.response.deleted > 0) {
+      this.context.emit({ type: "mvcc.delete", node, key: textFromBytes(request.request.key), deleted: response.response.deleted, revision: response.response.header.revision });
+    } else if (request.type === "compaction" && response.type === "compaction") {
+      this.context.emit({ type: "mvcc.compact", node, compactRevision: request.request.revision, revision: response.response.header.revision });
+    }
   }
 
   private serveReads(): void {
