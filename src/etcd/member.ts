@@ -127,9 +127,9 @@ interface PendingRequest {
 }
 
 /** Files on a member's disk. */
-const HARD_STATE_FILE = "raft/hardstate";
-const SNAPSHOT_FILE = "raft/snapshot";
-const WAL_FILE = "raft/wal";
+export const HARD_STATE_FILE = "raft/hardstate";
+export const SNAPSHOT_FILE = "raft/snapshot";
+export const WAL_FILE = "raft/wal";
 
 export class Member implements ActorBehavior {
   readonly raft: RawNode;

@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import type { LogEntryRef, TraceEvent } from "../etcd/events.js";
+import { SNAPSHOT_FILE, WAL_FILE } from "../etcd/member.js";
 import type { RaftEvent } from "../raft/events.js";
 import type { Entry, Snapshot } from "../raft/types.js";
 import { describeBounds, type EtcdLab } from "./etcd-cluster.js";
@@ -25,9 +26,6 @@ import { defineExpectation, defineStep, type ExpectationResult, type ScenarioRun
 import { unknownWord } from "./scenario.js";
 import { nodeSchema } from "./values.js";
 
-/** The files a member keeps its Raft state in (see src/etcd/member.ts). */
-const WAL_FILE = "raft/wal";
-const SNAPSHOT_FILE = "raft/snapshot";
 
 function labOf(run: ScenarioRun): EtcdLab {
   return run.lab as EtcdLab;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, EtcdCluster } from "../../src/etcd/cluster.js";
+import { HARD_STATE_FILE, WAL_FILE } from "../../src/etcd/member.js";
 import type { LogEntryRef, TraceEvent } from "../../src/etcd/events.js";
 import { bytesFromText } from "../../src/mvcc/bytes.js";
 import type { HardState } from "../../src/raft/types.js";
@@ -91,8 +92,8 @@ describe("the member host", () => {
     const follower = etcd.members.find((name) => name !== etcd.leader()) as string;
     const disk = world.disk(follower);
     world.applyFault({ kind: "crash", node: follower });
-    const hardState = disk.readDurable("raft/hardstate") as HardState;
-    const wal = (disk.readDurable("raft/wal") ?? []) as Array<{ index: number }>;
+    const hardState = disk.readDurable(HARD_STATE_FILE) as HardState;
+    const wal = (disk.readDurable(WAL_FILE) ?? []) as Array<{ index: number }>;
     world.applyFault({ kind: "restart", node: follower });
     const start = (trace.events as TraceEvent[]).filter((event) => event.type === "node.start" && event.node === follower).pop();
     expect(start).toMatchObject({ term: hardState.term, vote: hardState.vote ?? "", commit: hardState.commit, lastIndex: wal[wal.length - 1]?.index ?? 0 });

@@ -3,7 +3,8 @@
  * await the frame, strip the colours and read the text.
  */
 import { render } from "ink-testing-library";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { BACKSPACE, ENTER, LEFT, RIGHT, type Rendered, strip, track } from "./ink.js";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { App } from "../../src/tui/components/App.js";
 import { Timeline } from "../../src/tui/timeline.js";
 import { conflictTrace, electionTrace, type TraceBuilder } from "./fixtures.js";
@@ -21,29 +22,12 @@ afterAll(() => {
   else process.env.FORCE_COLOR = previousForceColor;
 });
 
-const RIGHT = "\u001B[C";
-const LEFT = "\u001B[D";
-const ENTER = "\r";
-const BACKSPACE = "\u007F";
-const ESCAPE_CODE = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
-
-function strip(frame: string | undefined): string {
-  return (frame ?? "").replace(ESCAPE_CODE, "");
-}
-
-type Rendered = ReturnType<typeof render>;
-const mounted: Rendered[] = [];
-
-afterEach(() => {
-  for (const app of mounted.splice(0)) app.unmount();
-});
-
 function show(trace: TraceBuilder, options: { at?: number; colors?: boolean; columns?: number; rows?: number } = {}): { app: Rendered; timeline: Timeline } {
   const timeline = Timeline.fromTrace(trace.build());
   const app = render(
     <App timeline={timeline} title="synthetic-election, seed 11" colors={options.colors ?? true} columns={options.columns ?? 80} rows={options.rows ?? 24} initialIndex={options.at ?? 0} />,
   );
-  mounted.push(app);
+  track(app);
   return { app, timeline };
 }
 
@@ -220,7 +204,7 @@ describe("the replay screen", () => {
   it("follows the terminal's size when it is resized", async () => {
     const trace = electionTrace();
     const app = render(<App timeline={Timeline.fromTrace(trace.build())} title="t" colors={false} initialIndex={trace.index("violation")} />);
-    mounted.push(app);
+    track(app);
     const narrow = await firstFrame(app);
     expect(narrow.split("\n").length).toBe(23);
     expect(line(narrow, "n2 ")).not.toContain("┃");

@@ -4,26 +4,11 @@
  * ink-testing-library, frames read without colour.
  */
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
+import { ENTER, ESCAPE, LEFT, type Rendered, strip, track } from "./ink.js";
+import { describe, expect, it } from "vitest";
 import { ShellSession } from "../../src/cli/commands/shell.js";
 import { App } from "../../src/tui/components/App.js";
 import { LiveController } from "../../src/tui/live.js";
-
-const ENTER = "\r";
-const ESCAPE = "\u001B";
-const LEFT = "\u001B[D";
-const ESCAPE_CODE = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
-
-function strip(frame: string | undefined): string {
-  return (frame ?? "").replace(ESCAPE_CODE, "");
-}
-
-type Rendered = ReturnType<typeof render>;
-const mounted: Rendered[] = [];
-
-afterEach(() => {
-  for (const app of mounted.splice(0)) app.unmount();
-});
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -33,7 +18,7 @@ function liveController(): LiveController {
 
 function show(live: LiveController): Rendered {
   const app = render(<App timeline={live.timeline} live={live} title="shell, seed 1" colors={false} columns={100} rows={30} />);
-  mounted.push(app);
+  track(app);
   return app;
 }
 
