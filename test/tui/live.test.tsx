@@ -6,7 +6,7 @@
 import { render } from "ink-testing-library";
 import { ENTER, ESCAPE, LEFT, type Rendered, strip, track } from "./ink.js";
 import { describe, expect, it } from "vitest";
-import { ShellSession } from "../../src/cli/commands/shell.js";
+import { ShellSession } from "../../src/shell/session.js";
 import { App } from "../../src/tui/components/App.js";
 import { LiveController } from "../../src/tui/live.js";
 

@@ -1,0 +1,346 @@
+/**
+ * The shell's line executor over a simulated cluster: `etcdlab shell` (piped and live), and any
+ * other host (scenarios, lessons) that wants to run etcdctl and lab lines against a cluster.
+ * See `src/cli/commands/shell.ts` for the language.
+ */
+import { parse as parseYaml } from "yaml";
+import { EtcdCluster, DEFAULT_SETTINGS, summarizeMessage } from "../etcd/cluster.js";
+import type { ServerCallOutcome } from "../etcd/client.js";
+import type { KvResponse, Outcome, ServerRequest, ServerResponse } from "../etcd/protocol.js";
+import {
+  type ClusterHeader,
+  type CommandOutput,
+  defaultLocalHeader,
+  isLocalCommand,
+  kvRequestOf,
+  outcomeOfKv,
+  parseCommandLine,
+  printLocalCommand,
+  printOutcome,
+  type ParsedCommandLine,
+} from "../etcdctl/index.js";
+import { partitionSchema } from "../scenario/values.js";
+import type { Fault } from "../sim/faults.js";
+import { parseDuration, type Micros } from "../sim/time.js";
+import type { TraceListener, TypedEvent } from "../sim/trace.js";
+import { World } from "../sim/world.js";
+import { isServerCommand, serverOutcome, type ServerCommand } from "./server-commands.js";
+
+/** The client actor the shell sends its requests through. */
+export const SHELL_CLIENT = "c1";
+/** How long the shell waits, in virtual time, for the first leader. */
+const FIRST_LEADER_LIMIT_US: Micros = 30_000_000;
+
+/** A bad line: the shell prints `etcdlab shell: <message>` and goes on. */
+export class LineError extends Error {}
+
+const CLIENT = SHELL_CLIENT;
+
+/** 64-bit FNV-1a of a member name: a stable member ID for response headers. */
+function memberId(name: string): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(name, "utf8")) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash;
+}
+
+/** Where a line's output goes: what etcdctl (or a lab command) writes on stdout and on stderr. */
+export interface ShellOutput {
+  write(text: string): void;
+  error(text: string): void;
+}
+
+export interface ShellSessionOptions {
+  readonly members: number;
+  readonly seed: number;
+  /** Run against this world and cluster instead of building new ones (members and seed then unused). */
+  readonly existing?: { readonly world: World; readonly cluster: EtcdCluster };
+  /** The ETCDCTL_* variables (and -w as ETCDCTL_WRITE_OUT). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Subscribed to the world's trace (per-message events included) before the cluster starts. */
+  readonly listener?: TraceListener<TypedEvent>;
+}
+
+/**
+ * A simulated cluster and the shell's line executor: `run` takes one line (an etcdctl line or a
+ * lab command) and writes its output; `execute` returns it as text. The piped shell and the
+ * terminal UI's live mode both use it.
+ */
+export class ShellSession {
+  readonly world: World;
+  readonly cluster: EtcdCluster;
+  private readonly env: Readonly<Record<string, string>>;
+  private io: ShellOutput = { write: () => undefined, error: () => undefined };
+
+  constructor(options: ShellSessionOptions) {
+    this.env = options.env ?? {};
+    if (options.existing !== undefined) {
+      this.world = options.existing.world;
+      this.cluster = options.existing.cluster;
+      this.cluster.client(CLIENT);
+      return;
+    }
+    this.world = new World({ seed: options.seed, summarize: summarizeMessage });
+    if (options.listener !== undefined) this.world.trace.subscribe(options.listener, { messages: true });
+    this.cluster = new EtcdCluster(this.world, { members: options.members, settings: DEFAULT_SETTINGS, bugs: [], observe: true });
+    this.cluster.client(CLIENT);
+    this.world.runFor(FIRST_LEADER_LIMIT_US, () => this.cluster.leader() !== undefined);
+  }
+
+  get members(): readonly string[] {
+    return this.cluster.members;
+  }
+
+  /**
+   * Runs one line, writing its output to `out` (a bad line: one `etcdlab shell: <problem>` line on
+   * stderr); `following` are the lines after it (txn reads its sections from them). Blank lines and
+   * `#` comments do nothing. Returns how many of the following lines it read.
+   */
+  run(line: string, following: readonly string[], out: ShellOutput): number {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return 0;
+    const previous = this.io;
+    this.io = out;
+    try {
+      if (trimmed.startsWith(":")) {
+        this.lab(trimmed);
+        return 0;
+      }
+      return this.etcdctl(trimmed, following);
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      out.error(`etcdlab shell: ${error.message}\n`);
+      return 0;
+    } finally {
+      this.io = previous;
+    }
+  }
+
+  /** Runs one line (with no following lines) and returns what it wrote. */
+  execute(line: string): { stdout: string; stderr: string } {
+    let stdout = "";
+    let stderr = "";
+    this.run(line, [], {
+      write: (text) => {
+        stdout += text;
+      },
+      error: (text) => {
+        stderr += text;
+      },
+    });
+    return { stdout, stderr };
+  }
+
+  /** Runs one etcdctl line; `following` are the lines after it. Returns how many of them it read. */
+  private etcdctl(line: string, following: readonly string[]): number {
+    const stdin = following.length === 0 ? "" : `${following.join("\n")}\n`;
+    const parsed = parseCommandLine(line, { stdin, env: this.env });
+    if (!parsed.ok) {
+      this.print(parsed.output);
+      return linesUsed(stdin, parsed.stdinUsed);
+    }
+    const used = linesUsed(stdin, parsed.parsed.stdinUsed);
+    this.executeParsed(parsed.parsed);
+    return used;
+  }
+
+  private executeParsed(parsed: ParsedCommandLine): void {
+    const command = parsed.command;
+    const request = kvRequestOf(command);
+    // printOutcome prints the prompts (txn -i) and notices itself; the other paths print them here.
+    if (request === undefined) this.print({ stdout: parsed.prompt, stderr: parsed.notice, exitCode: 0 });
+    if (isLocalCommand(command)) {
+      this.print(printLocalCommand({ ...parsed, command }));
+      return;
+    }
+    if (request === undefined && isServerCommand(command)) {
+      this.executeServer(parsed, command);
+      return;
+    }
+    if (request === undefined) {
+      const name = command.kind === "move-leader" ? command.kind : command.kind.replace("-", " ");
+      this.io.error(`Error: ${name} is not supported by this simulated cluster yet\n`);
+      return;
+    }
+    const endpoint = this.endpointMember(parsed.global.endpoints);
+    let answer: Outcome<KvResponse> | undefined;
+    this.cluster.client(CLIENT).call(endpoint, request, parsed.global.commandTimeoutUs, (outcome) => {
+      answer = outcome;
+    });
+    // The client's own timer fires at the command timeout, so the answer comes within it.
+    this.world.runFor(parsed.global.commandTimeoutUs + 1, () => answer !== undefined);
+    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
+    this.print(printOutcome(parsed, outcomeOfKv(answer), { cluster: this.header(endpoint) }));
+  }
+
+  /** Runs a lease or alarm command: its server requests through c1, then etcdctl's output. */
+  private executeServer(parsed: ParsedCommandLine, command: ServerCommand): void {
+    if (command.kind === "lease-keep-alive" && !command.once) {
+      this.io.error("Error: lease keep-alive without --once is not supported in the shell yet\n");
+      return;
+    }
+    const endpoint = this.endpointMember(parsed.global.endpoints);
+    const timeoutUs = parsed.global.commandTimeoutUs;
+    const call = (request: ServerRequest): Outcome<ServerResponse> => this.callServer(endpoint, request, timeoutUs);
+    const outcome = serverOutcome(command, call);
+    this.print(printOutcome(parsed, outcome, { cluster: this.header(endpoint) }));
+  }
+
+  /** Sends one server request through c1 and runs the world until its answer (or the client's timeout). */
+  private callServer(endpoint: string, request: ServerRequest, timeoutUs: Micros): ServerCallOutcome {
+    let answer: ServerCallOutcome | undefined;
+    this.cluster.client(CLIENT).callServer(endpoint, request, timeoutUs, (outcome) => {
+      answer = outcome;
+    });
+    this.world.runFor(timeoutUs + 1, () => answer !== undefined);
+    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
+    return answer;
+  }
+
+  private header(name: string): ClusterHeader {
+    const member = this.cluster.member(name);
+    return { clusterId: defaultLocalHeader.clusterId, memberId: memberId(name), raftTerm: member?.raft.status().term ?? 0 };
+  }
+
+  /** The member an etcdctl `--endpoints` list points at (its first endpoint). */
+  private endpointMember(endpoints: readonly string[]): string {
+    const first = endpoints[0] ?? "127.0.0.1:2379";
+    const endpoint = first.replace(/^(https?|unix|unixs):\/\//, "").replace(/\/+$/, "");
+    if (this.cluster.members.includes(endpoint)) return endpoint;
+    const port = /^(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(endpoint)?.[1];
+    if (port !== undefined) {
+      const offset = Number(port) - 2379;
+      if (offset >= 0 && offset % 10_000 === 0) {
+        const name = this.cluster.members[offset / 10_000];
+        if (name !== undefined) return name;
+      }
+    }
+    const known = this.cluster.members.map((name, index) => `127.0.0.1:${2379 + index * 10_000} (${name})`).join(", ");
+    throw new LineError(`endpoint '${first}' is not a member of the simulated cluster (use ${known}, or a member name)`);
+  }
+
+  private print(output: CommandOutput): void {
+    if (output.stdout !== "") this.io.write(output.stdout);
+    if (output.stderr !== "") this.io.error(output.stderr);
+  }
+
+  /** Runs one lab command (a line starting with `:`). */
+  private lab(line: string): void {
+    const match = /^:(\S+)\s*(.*)$/.exec(line);
+    const name = match?.[1] ?? "";
+    const rest = (match?.[2] ?? "").trim();
+    const words = rest === "" ? [] : rest.split(/\s+/);
+    const expect = (count: number, usage: string): void => {
+      if (words.length !== count) throw new LineError(`usage: :${name}${usage === "" ? "" : ` ${usage}`}`);
+    };
+    switch (name) {
+      case "crash":
+      case "restart":
+      case "pause":
+      case "resume": {
+        expect(1, "NODE");
+        const node = this.node(words[0] as string);
+        const status = this.world.status(node);
+        const wanted = { crash: "up or paused", restart: "crashed", pause: "up", resume: "paused" }[name];
+        const ok = name === "crash" ? status !== "crashed" : name === "restart" ? status === "crashed" : name === "pause" ? status === "up" : status === "paused";
+        if (!ok) throw new LineError(`cannot ${name} ${node}: it is ${status} (it must be ${wanted})`);
+        this.fault({ kind: name, node });
+        return;
+      }
+      case "partition":
+        this.fault({ kind: "partition", partition: this.partition(rest) });
+        return;
+      case "heal":
+        expect(0, "");
+        this.fault({ kind: "heal" });
+        return;
+      case "slow-disk": {
+        expect(2, "NODE FACTOR");
+        const node = this.node(words[0] as string);
+        const factor = Number(words[1]);
+        if (!(Number.isFinite(factor) && factor >= 1)) throw new LineError(`slow-disk factor must be a number >= 1 (got '${words[1]}')`);
+        this.fault({ kind: "slow-disk", node, factor });
+        return;
+      }
+      case "drift": {
+        expect(2, "NODE RATE");
+        const node = this.node(words[0] as string);
+        const rate = Number(words[1]);
+        if (!(Number.isFinite(rate) && rate > 0)) throw new LineError(`drift rate must be a positive number (got '${words[1]}')`);
+        this.fault({ kind: "drift", node, rate });
+        return;
+      }
+      case "advance": {
+        expect(1, "DURATION");
+        let duration: Micros;
+        try {
+          duration = parseDuration(words[0] as string);
+        } catch (error) {
+          throw new LineError((error as Error).message);
+        }
+        this.world.runFor(duration);
+        return;
+      }
+      case "leader":
+        expect(0, "");
+        this.io.write(`${this.cluster.leader() ?? "no leader"}\n`);
+        return;
+      case "status":
+        expect(0, "");
+        for (const member of this.cluster.members) this.io.write(`${this.statusLine(member)}\n`);
+        return;
+      case "echo":
+        this.io.write(`${rest}\n`);
+        return;
+      default:
+        throw new LineError(
+          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo)`,
+        );
+    }
+  }
+
+  private statusLine(name: string): string {
+    const status = this.world.status(name);
+    const raft = this.cluster.member(name)?.raft.status();
+    if (raft === undefined) return `${name} - term=- commit=- applied=- ${status}`;
+    return `${name} ${raft.role} term=${raft.term} commit=${raft.commit} applied=${raft.applied} ${status}`;
+  }
+
+  private node(name: string): string {
+    if (!this.cluster.members.includes(name)) throw new LineError(`unknown node '${name}' (members: ${this.cluster.members.join(", ")})`);
+    return name;
+  }
+
+  private partition(text: string): Extract<Fault, { kind: "partition" }>["partition"] {
+    if (text === "") throw new LineError("usage: :partition A B | C (or a shape such as {isolate: n1}, {split: [n1]}, {ring: [n1, n2, n3]})");
+    let value: unknown = text;
+    if (!text.includes("|")) {
+      try {
+        value = parseYaml(text);
+      } catch (error) {
+        throw new LineError(`cannot read partition '${text}': ${(error as Error).message.split("\n")[0]}`);
+      }
+    }
+    const parsed = partitionSchema.safeParse(value);
+    if (!parsed.success) throw new LineError(parsed.error.issues[0]?.message ?? "bad partition");
+    return parsed.data;
+  }
+
+  private fault(fault: Fault): void {
+    try {
+      this.world.applyFault(fault);
+    } catch (error) {
+      throw new LineError((error as Error).message);
+    }
+  }
+}
+
+/** How many whole lines of `stdin` its first `used` characters cover. */
+function linesUsed(stdin: string, used: number): number {
+  if (used <= 0) return 0;
+  const read = stdin.slice(0, used);
+  const newlines = read.split("\n").length - 1;
+  return read.endsWith("\n") ? newlines : newlines + 1;
+}
