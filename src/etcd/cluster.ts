@@ -11,6 +11,7 @@ import { defaultSummary, type World } from "../sim/world.js";
 import { type ClientActor, spawnClient } from "./client.js";
 import type { TraceEvent } from "./events.js";
 import { History } from "./history.js";
+import { HostFiles } from "./host-files.js";
 import { Member, type MemberOptions } from "./member.js";
 import type { ClientMessage } from "./protocol.js";
 import { type EtcdServerConfig, EtcdServerState } from "./server/index.js";
@@ -52,6 +53,8 @@ export interface Violation {
 export class EtcdCluster {
   readonly members: string[];
   readonly history = new History();
+  /** The machines' files outside the members' data directories (snapshot files, PKI, restored data dirs). */
+  readonly files = new HostFiles();
   readonly invariants: RaftInvariantChecker;
   readonly staleReads: StaleReadChecker;
   readonly violationList: Violation[] = [];
