@@ -11,38 +11,60 @@ import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext, World } from "../sim/world.js";
 import {
+  type ClientRequestMessage,
   type ClientResponseMessage,
   describeOutcome,
   describeRequest,
   type KvRequest,
   type KvResponse,
   type Outcome,
+  type ResponseCluster,
   type ServerRequest,
   type ServerResponse,
+  type WatchAliveMessage,
+  type WatchResponseMessage,
 } from "./protocol.js";
 import { History } from "./history.js";
+import { type ClientWatch, type ClientWatchListener, ClientWatches } from "./client-watch.js";
+import type { WatchCreateRequest } from "../mvcc/types.js";
+
+export type { ClientWatch, ClientWatchListener } from "./client-watch.js";
 
 /** What the client library reports when its own deadline passes first (etcdctl prints it). */
 export const CLIENT_DEADLINE_EXCEEDED = new EtcdError("DeadlineExceeded", "context deadline exceeded");
 
-export type CallOutcome = Outcome<KvResponse> & { readonly timedOut: boolean };
-export type ServerCallOutcome = Outcome<ServerResponse> & { readonly timedOut: boolean };
+/** `cluster`: the header fields of the member that answered (absent when the client timed out). */
+export type CallOutcome = Outcome<KvResponse> & { readonly timedOut: boolean; readonly cluster?: ResponseCluster };
+export type ServerCallOutcome = Outcome<ServerResponse> & { readonly timedOut: boolean; readonly cluster?: ResponseCluster };
 
 interface Call {
   /** The operation's index in the history; -1 for lease and maintenance calls, which it does not record. */
   readonly historyIndex: number;
   readonly timer: number;
-  readonly done: (outcome: Outcome<unknown> & { readonly timedOut: boolean }) => void;
+  readonly done: (outcome: Outcome<unknown> & { readonly timedOut: boolean; readonly cluster?: ResponseCluster }) => void;
 }
 
 export class ClientActor implements ActorBehavior {
   private readonly calls = new IdWindow<Call>();
   private nextId = 1;
+  private readonly watches: ClientWatches;
+  /** The simple token sent with every request and watch created from now on (auth); none: anonymous. */
+  token: string | undefined;
 
   constructor(
     private readonly context: ActorContext,
     private readonly history: History,
-  ) {}
+  ) {
+    this.watches = new ClientWatches(context);
+  }
+
+  /**
+   * Watches keys through the cluster (see client-watch.ts): created on `endpoints[0]`, moved to the
+   * next endpoint when its member goes silent, resumed after the last delivered revision.
+   */
+  watch(endpoints: readonly string[], request: WatchCreateRequest, listener: ClientWatchListener): ClientWatch {
+    return this.watches.start(endpoints, request, listener, this.token);
+  }
 
   get address(): string {
     return this.context.address;
@@ -57,7 +79,12 @@ export class ClientActor implements ActorBehavior {
     }
     const timer = this.context.setTimer(timeoutUs, id);
     this.calls.add(id, { historyIndex, timer, done: done as Call["done"] });
-    this.context.send(endpoint, { type: "client.request", id, request });
+    this.send(endpoint, id, request);
+  }
+
+  private send(endpoint: string, id: number, request: ClientRequestMessage["request"]): void {
+    const message: ClientRequestMessage = this.token === undefined ? { type: "client.request", id, request } : { type: "client.request", id, request, token: this.token };
+    this.context.send(endpoint, message);
   }
 
   /**
@@ -68,10 +95,13 @@ export class ClientActor implements ActorBehavior {
     const id = this.nextId++;
     const timer = this.context.setTimer(timeoutUs, id);
     this.calls.add(id, { historyIndex: -1, timer, done: done as Call["done"] });
-    this.context.send(endpoint, { type: "client.request", id, request });
+    this.send(endpoint, id, request);
   }
 
-  onMessage(_from: string, message: unknown): void {
+  onMessage(from: string, message: unknown): void {
+    const type = (message as { type: string }).type;
+    if (type === "watch.response") return this.watches.onResponse(message as WatchResponseMessage);
+    if (type === "watch.alive") return this.watches.onAlive(from, message as WatchAliveMessage);
     const response = message as ClientResponseMessage;
     const call = this.calls.get(response.id);
     if (call === undefined) return;
@@ -79,7 +109,7 @@ export class ClientActor implements ActorBehavior {
     this.context.cancelTimer(call.timer);
     if (call.historyIndex < 0) {
       const outcome = response.outcome;
-      call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false } : { ok: false, error: outcome.error, timedOut: false });
+      call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false, cluster: response.cluster } : { ok: false, error: outcome.error, timedOut: false, cluster: response.cluster });
       return;
     }
     this.history.complete(call.historyIndex, response.outcome as Outcome<KvResponse>, this.context.now());
@@ -88,10 +118,11 @@ export class ClientActor implements ActorBehavior {
       this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(response.outcome) });
     }
     const outcome = response.outcome;
-    call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false } : { ok: false, error: outcome.error, timedOut: false });
+    call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false, cluster: response.cluster } : { ok: false, error: outcome.error, timedOut: false, cluster: response.cluster });
   }
 
   onTimer(id: number): void {
+    if (id < 0) return this.watches.onTimer(id);
     const call = this.calls.get(id);
     if (call === undefined) return;
     this.calls.delete(id);

@@ -27,8 +27,9 @@ import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import type { ClusterEvent, LogEntryRef, Role } from "./events.js";
+import { MemberWatches } from "./member-watch.js";
 import { narrateRaftEvent } from "./narration.js";
-import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ServerRequest, ServerResponse } from "./protocol.js";
+import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ServerRequest, ServerResponse, WatchCancelMessage, WatchCreateMessage } from "./protocol.js";
 import { isReadOnly, isServerRequest, isSerializable } from "./protocol.js";
 import { type EtcdServerState, headerFor, type InternalRequest, type InternalResponse, internalRequestFromKv, kvResponseFromInternal } from "./server/index.js";
 
@@ -74,6 +75,8 @@ export interface ProposalData {
 export interface MemberHooks {
   /** A Raft assertion failed under a planted bug (see `panic`). */
   onPanic(violation: { readonly kind: string; readonly detail: string; readonly timeUs: Micros }): void;
+  /** The member's etcd member ID and its cluster's ID (membership.ts), for response headers. */
+  identity?(name: string): { readonly clusterId: bigint; readonly memberId: bigint };
 }
 
 /** Which safety property a Raft panic under a planted bug reveals. */
@@ -171,6 +174,13 @@ export class Member implements ActorBehavior {
    * (Duplicated Raft messages of other types are harmless and reach Raft.)
    */
   private readonly seen = new RecentSet(4096);
+  /** etcd's IDs of this member and its cluster, filled into response headers (0 when unknown). */
+  private readonly clusterId: bigint;
+  private readonly memberId: bigint;
+  /** Client requests that timed out before they were applied or served (etcd_server_proposals_failed_total). */
+  proposalsFailed = 0;
+  /** The client watches this member streams (member-watch.ts). */
+  private readonly watches: MemberWatches;
 
   constructor(
     private readonly context: ActorContext,
@@ -179,6 +189,10 @@ export class Member implements ActorBehavior {
     private readonly hooks: MemberHooks = { onPanic: () => undefined },
   ) {
     this.incarnation = `${options.name}.${context.random.uint32().toString(36)}`;
+    const identity = hooks.identity?.(options.name);
+    this.clusterId = identity?.clusterId ?? 0n;
+    this.memberId = identity?.memberId ?? 0n;
+    this.watches = new MemberWatches(context, stateMachine);
     const disk = context.disk;
     const persistedHardState = (disk.read(HARD_STATE_FILE) as HardState | undefined) ?? { term: 0, vote: null, commit: 0 };
     const hardState = options.bugs.has("forget-vote-on-restart") ? { ...persistedHardState, vote: null } : persistedHardState;
@@ -230,6 +244,7 @@ export class Member implements ActorBehavior {
         this.checkLeases();
         this.retryPending();
         this.processReady();
+        this.watches.tick(this.nowMs(), this.lead !== "");
       } else {
         this.timeOut(tag);
       }
@@ -248,6 +263,10 @@ export class Member implements ActorBehavior {
         this.serveForwarded(from, message as LeaseForwardMessage);
       } else if (type === "lease.answer") {
         this.takeAnswer(message as LeaseAnswerMessage);
+      } else if (type === "watch.create") {
+        this.watches.create(from, message as WatchCreateMessage, this.nowMs());
+      } else if (type === "watch.cancel") {
+        this.watches.cancel(from, message as WatchCancelMessage);
       } else if (type !== "MsgProp" || this.seen.firstTime(proposalKey(message as Message))) {
         this.raft.step(message as Message);
       }
@@ -288,6 +307,11 @@ export class Member implements ActorBehavior {
     const result = this.raft.proposeConfChange(change);
     this.processReady();
     return result;
+  }
+
+  /** Client requests waiting to be applied or served (etcd_server_proposals_pending). */
+  get pendingRequests(): number {
+    return this.pending.size;
   }
 
   get isPanicked(): boolean {
@@ -504,11 +528,12 @@ export class Member implements ActorBehavior {
     const pending = this.pending.get(sequence);
     if (pending === undefined) return;
     this.pending.delete(sequence);
+    this.proposalsFailed++;
     this.respond(pending.client, pending.clientRequestId, { ok: false, error: ERROR_REQUEST_TIMED_OUT });
   }
 
   private respond(client: string, id: number, outcome: Outcome<ClientResponse>): void {
-    const message: ClientResponseMessage = { type: "client.response", id, outcome };
+    const message: ClientResponseMessage = { type: "client.response", id, outcome, cluster: { clusterId: this.clusterId, memberId: this.memberId, raftTerm: this.term } };
     this.context.send(client, message);
   }
 
@@ -547,6 +572,7 @@ export class Member implements ActorBehavior {
       }
     }
     this.raft.advance(ready);
+    this.watches.flush();
     this.serveReads();
     this.maybeSnapshot();
   }

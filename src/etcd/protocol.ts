@@ -25,6 +25,8 @@ import type {
   ResponseHeader,
   TxnRequest,
   TxnResponse,
+  WatchCreateRequest,
+  WatchResponse,
 } from "../mvcc/types.js";
 
 export type KvRequest =
@@ -93,14 +95,66 @@ export interface ClientRequestMessage {
   readonly type: "client.request";
   readonly id: number;
   readonly request: ClientRequest;
+  /** The simple token of an authenticated client (etcd sends it as gRPC metadata). */
+  readonly token?: string;
 }
 
+/**
+ * A client watch on the wire (etcd's Watch stream, one stream per watch here). The client numbers
+ * its watches and each (re)creation of one (`attempt`): a member answers on that pair, and the
+ * client drops what comes from an attempt it gave up on.
+ */
+export interface WatchCreateMessage {
+  readonly type: "watch.create";
+  readonly watch: number;
+  readonly attempt: number;
+  readonly request: WatchCreateRequest;
+  readonly token?: string;
+}
+
+export interface WatchCancelMessage {
+  readonly type: "watch.cancel";
+  readonly watch: number;
+  readonly attempt: number;
+}
+
+export interface WatchResponseMessage {
+  readonly type: "watch.response";
+  readonly watch: number;
+  readonly attempt: number;
+  /** From 1 within an attempt: the client takes responses in this order, as a gRPC stream keeps it. */
+  readonly seq: number;
+  readonly response: WatchResponse;
+}
+
+/**
+ * A member's periodic word to a client it streams watches to: the watches (id, attempt) it holds
+ * for it, and whether it has a leader (a client requires one, as clientv3 with WithRequireLeader).
+ */
+export interface WatchAliveMessage {
+  readonly type: "watch.alive";
+  readonly leader: boolean;
+  readonly watches: readonly number[];
+  readonly attempts: readonly number[];
+}
+
+export type WatchMessage = WatchCreateMessage | WatchCancelMessage | WatchResponseMessage | WatchAliveMessage;
+
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EtcdError };
+
+/** The cluster fields of etcd's response header, which the answering member fills in. */
+export interface ResponseCluster {
+  readonly clusterId: bigint;
+  readonly memberId: bigint;
+  readonly raftTerm: number;
+}
 
 export interface ClientResponseMessage {
   readonly type: "client.response";
   readonly id: number;
   readonly outcome: Outcome<ClientResponse>;
+  /** Who answered (cluster_id, member_id, raft_term); absent from a member that knows no identity. */
+  readonly cluster?: ResponseCluster;
 }
 
 export type ClientMessage = ClientRequestMessage | ClientResponseMessage;
