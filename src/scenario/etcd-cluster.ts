@@ -75,6 +75,7 @@ defineCluster({
     "request-timeout": durationSchema.default(DEFAULT_SETTINGS.requestTimeoutUs),
     "snapshot-entries": z.number().int().min(1).default(DEFAULT_SETTINGS.snapshotEntries),
     "catch-up-entries": z.number().int().min(0).default(DEFAULT_SETTINGS.catchUpEntries),
+    "quota-backend-bytes": z.number().int().min(1).optional(),
   }),
   create: (world, options, bugs): Lab => {
     if (options["heartbeat-ticks"] >= options["election-ticks"]) {
@@ -87,6 +88,7 @@ defineCluster({
       members: options.members,
       bugs,
       observe: true,
+      ...(options["quota-backend-bytes"] !== undefined ? { server: { quotaBackendBytes: options["quota-backend-bytes"] } } : {}),
       settings: {
         tickUs: options.tick,
         electionTicks: options["election-ticks"],

@@ -17,6 +17,9 @@ export function renderReference(): string {
   for (const step of [...stepKinds().values()].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(`| \`${step.name}\` | ${escape(step.summary)} | \`${escape(step.example)}\` | ${step.clusters?.join(", ") ?? "all"} |`);
   }
+  for (const step of [...stepKinds().values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (step.details !== undefined) lines.push("", `#### \`${step.name}\``, "", step.details.trim());
+  }
   lines.push("", "### Expectations (inside `expect:`)", "", "| expectation | what it checks | example | clusters |", "| --- | --- | --- | --- |");
   for (const expectation of [...expectationKinds().values()].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(`| \`${expectation.name}\` | ${escape(expectation.summary)} | \`${escape(expectation.example)}\` | ${expectation.clusters?.join(", ") ?? "all"} |`);

@@ -67,10 +67,18 @@ export interface StepKind<T = unknown> {
   /** One line for the scenario format reference. */
   readonly summary: string;
   readonly example: string;
+  /** Optional: more explanation and longer examples, in Markdown, for the reference. */
+  readonly details?: string;
   /** Which cluster kinds understand this step (undefined: all). */
   readonly clusters?: readonly string[];
   readonly schema: z.ZodType<T>;
-  execute(run: ScenarioRun, value: T): void;
+  /** Does the step; a step that checks what it did (a shell line's output) returns its checks. */
+  execute(run: ScenarioRun, value: T): void | readonly StepCheck[];
+}
+
+/** A check a step made of its own result, recorded as an expectation of kind `kind` at the step. */
+export interface StepCheck extends ExpectationResult {
+  readonly kind: string;
 }
 
 export interface ExpectationKind<T = unknown> {

@@ -11,7 +11,7 @@ import { World } from "../sim/world.js";
 import { PACKAGE_VERSION } from "../version.js";
 import type { History } from "../check/history/index.js";
 import type { Verdict } from "../check/linearizability/index.js";
-import { clusterKinds, expectationKinds, type FinishOptions, type Lab, type ScenarioRun, stepKinds, type Violation } from "./registry.js";
+import { clusterKinds, type ExpectationResult, expectationKinds, type FinishOptions, type Lab, type ScenarioRun, stepKinds, type Violation } from "./registry.js";
 import type { LoadedExpectation, LoadedStep, Scenario } from "./scenario.js";
 
 export interface ExpectationRecord {
@@ -88,7 +88,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     } else {
       const definition = stepKinds().get(step.kind);
       if (definition === undefined) return assertNever(step.kind as never, "step kind");
-      definition.execute(run, step.value);
+      const checks = definition.execute(run, step.value);
+      if (checks !== undefined) for (const check of checks) results.push(record(run, step, check.kind, check));
     }
   }
   if (scenario.runUntil !== undefined) world.runUntil(scenario.runUntil);
@@ -122,7 +123,10 @@ function scenarioRun(world: World, lab: Lab, seed: number, where: string): Scena
 function evaluate(run: ScenarioRun, step: LoadedStep, expectation: LoadedExpectation): ExpectationRecord {
   const definition = expectationKinds().get(expectation.kind);
   if (definition === undefined) throw new Error(`assertion failed: expectation ${expectation.kind} was validated`);
-  const outcome = definition.evaluate(run, expectation.value);
-  run.emit({ type: "expectation", kind: expectation.kind, passed: outcome.passed, detail: outcome.detail, position: step.position });
-  return { where: step.where, timeUs: run.world.now, kind: expectation.kind, passed: outcome.passed, detail: outcome.detail };
+  return record(run, step, expectation.kind, definition.evaluate(run, expectation.value));
+}
+
+function record(run: ScenarioRun, step: LoadedStep, kind: string, outcome: ExpectationResult): ExpectationRecord {
+  run.emit({ type: "expectation", kind, passed: outcome.passed, detail: outcome.detail, position: step.position });
+  return { where: step.where, timeUs: run.world.now, kind, passed: outcome.passed, detail: outcome.detail };
 }
