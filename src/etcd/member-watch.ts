@@ -80,6 +80,9 @@ export class MemberWatches {
     this.served.set(stream.id, { client, watch: message.watch, attempt: message.attempt, stream, nextSeq: 1 });
     this.byKey.set(key, stream.id);
     stream.watch({ ...request, watchId: 0 });
+    // The first catch-up step at once rather than at the next resync tick (up to 100 ms later in
+    // etcd): the history of a watch from a past revision follows its created response.
+    this.state.store.syncWatchers();
     this.flush();
   }
 

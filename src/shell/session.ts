@@ -5,12 +5,11 @@
  */
 import { parse as parseYaml } from "yaml";
 import { EtcdCluster, DEFAULT_SETTINGS, summarizeMessage } from "../etcd/cluster.js";
-import type { ServerCallOutcome } from "../etcd/client.js";
+import type { CallOutcome, ServerCallOutcome } from "../etcd/client.js";
 import type { KvResponse, Outcome, ServerRequest, ServerResponse } from "../etcd/protocol.js";
 import {
   type ClusterHeader,
   type CommandOutput,
-  defaultLocalHeader,
   isLocalCommand,
   kvRequestOf,
   outcomeOfKv,
@@ -24,27 +23,22 @@ import type { Fault } from "../sim/faults.js";
 import { parseDuration, type Micros } from "../sim/time.js";
 import type { TraceListener, TypedEvent } from "../sim/trace.js";
 import { World } from "../sim/world.js";
+import { AdminCommands, type AdminCommand, isAdminCommand } from "./admin-commands.js";
+import { LabError, LAB_ADMIN_COMMANDS, runLabAdmin } from "./lab-admin.js";
 import { isServerCommand, serverOutcome, type ServerCommand } from "./server-commands.js";
+import { ShellWatches } from "./watch-commands.js";
 
 /** The client actor the shell sends its requests through. */
 export const SHELL_CLIENT = "c1";
 /** How long the shell waits, in virtual time, for the first leader. */
 const FIRST_LEADER_LIMIT_US: Micros = 30_000_000;
+/** How long running watches may still print after the last line (`finish`). */
+const FINISH_WATCHES_US: Micros = 1_000_000;
 
 /** A bad line: the shell prints `etcdlab shell: <message>` and goes on. */
 export class LineError extends Error {}
 
 const CLIENT = SHELL_CLIENT;
-
-/** 64-bit FNV-1a of a member name: a stable member ID for response headers. */
-function memberId(name: string): bigint {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of Buffer.from(name, "utf8")) {
-    hash ^= BigInt(byte);
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return hash;
-}
 
 /** Where a line's output goes: what etcdctl (or a lab command) writes on stdout and on stderr. */
 export interface ShellOutput {
@@ -73,6 +67,18 @@ export class ShellSession {
   readonly cluster: EtcdCluster;
   private readonly env: Readonly<Record<string, string>>;
   private io: ShellOutput = { write: () => undefined, error: () => undefined };
+  /** Where background watches print: the output of the line running, or of the last one. */
+  private background: ShellOutput = this.io;
+  private readonly watches = new ShellWatches({
+    client: () => this.cluster.client(CLIENT),
+    endpointMember: (endpoint) => this.endpointMember([endpoint]),
+    header: (member) => this.header(member),
+    runFor: (durationUs, stop) => this.world.runFor(durationUs, stop),
+    print: (output) => {
+      if (output.stdout !== "") this.background.write(output.stdout);
+      if (output.stderr !== "") this.background.error(output.stderr);
+    },
+  });
 
   constructor(options: ShellSessionOptions) {
     this.env = options.env ?? {};
@@ -103,6 +109,7 @@ export class ShellSession {
     if (trimmed === "" || trimmed.startsWith("#")) return 0;
     const previous = this.io;
     this.io = out;
+    this.background = out;
     try {
       if (trimmed.startsWith(":")) {
         this.lab(trimmed);
@@ -142,11 +149,19 @@ export class ShellSession {
       return linesUsed(stdin, parsed.stdinUsed);
     }
     const used = linesUsed(stdin, parsed.parsed.stdinUsed);
-    this.executeParsed(parsed.parsed);
+    this.executeParsed(parsed.parsed, line);
     return used;
   }
 
-  private executeParsed(parsed: ParsedCommandLine): void {
+  /**
+   * The end of a script: running watches get a moment of virtual time to print what is still on its
+   * way to them, as background etcdctl watches would.
+   */
+  finish(): void {
+    if (this.watches.size > 0) this.world.runFor(FINISH_WATCHES_US);
+  }
+
+  private executeParsed(parsed: ParsedCommandLine, line: string): void {
     const command = parsed.command;
     const request = kvRequestOf(command);
     // printOutcome prints the prompts (txn -i) and notices itself; the other paths print them here.
@@ -155,8 +170,16 @@ export class ShellSession {
       this.print(printLocalCommand({ ...parsed, command }));
       return;
     }
+    if (command.kind === "watch") {
+      this.watches.start(line, parsed, command);
+      return;
+    }
     if (request === undefined && isServerCommand(command)) {
       this.executeServer(parsed, command);
+      return;
+    }
+    if (request === undefined && isAdminCommand(command)) {
+      this.executeAdmin(parsed, command);
       return;
     }
     if (request === undefined) {
@@ -165,14 +188,37 @@ export class ShellSession {
       return;
     }
     const endpoint = this.endpointMember(parsed.global.endpoints);
-    let answer: Outcome<KvResponse> | undefined;
+    let answer: CallOutcome | undefined;
     this.cluster.client(CLIENT).call(endpoint, request, parsed.global.commandTimeoutUs, (outcome) => {
       answer = outcome;
     });
     // The client's own timer fires at the command timeout, so the answer comes within it.
     this.world.runFor(parsed.global.commandTimeoutUs + 1, () => answer !== undefined);
     if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
-    this.print(printOutcome(parsed, outcomeOfKv(answer), { cluster: this.header(endpoint) }));
+    this.print(printOutcome(parsed, outcomeOfKv(answer), { cluster: answer.cluster ?? this.header(endpoint) }));
+  }
+
+  /** Runs a member, endpoint, move-leader, defrag or snapshot command (admin-commands.ts). */
+  private executeAdmin(parsed: ParsedCommandLine, command: AdminCommand): void {
+    const admin = new AdminCommands({
+      cluster: this.cluster,
+      client: CLIENT,
+      endpointActor: (endpoint) => this.endpointMember([endpoint]),
+      callKv: (endpoint, request, timeoutUs) => this.callKv(endpoint, request, timeoutUs),
+    });
+    const answer = admin.run(parsed, command);
+    this.print(printOutcome(parsed, answer.outcome, { cluster: answer.cluster }));
+  }
+
+  /** Sends one KV request through c1 and runs the world until its answer (or the client's timeout). */
+  private callKv(endpoint: string, request: KvRequest, timeoutUs: Micros): CallOutcome {
+    let answer: CallOutcome | undefined;
+    this.cluster.client(CLIENT).call(endpoint, request, timeoutUs, (outcome) => {
+      answer = outcome;
+    });
+    this.world.runFor(timeoutUs + 1, () => answer !== undefined);
+    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
+    return answer;
   }
 
   /** Runs a lease or alarm command: its server requests through c1, then etcdctl's output. */
@@ -201,7 +247,7 @@ export class ShellSession {
 
   private header(name: string): ClusterHeader {
     const member = this.cluster.member(name);
-    return { clusterId: defaultLocalHeader.clusterId, memberId: memberId(name), raftTerm: member?.raft.status().term ?? 0 };
+    return { clusterId: this.cluster.membership.clusterId, memberId: this.cluster.membership.memberId(name), raftTerm: member?.raft.status().term ?? 0 };
   }
 
   /** The member an etcdctl `--endpoints` list points at (its first endpoint). */
@@ -209,15 +255,13 @@ export class ShellSession {
     const first = endpoints[0] ?? "127.0.0.1:2379";
     const endpoint = first.replace(/^(https?|unix|unixs):\/\//, "").replace(/\/+$/, "");
     if (this.cluster.members.includes(endpoint)) return endpoint;
-    const port = /^(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(endpoint)?.[1];
-    if (port !== undefined) {
-      const offset = Number(port) - 2379;
-      if (offset >= 0 && offset % 10_000 === 0) {
-        const name = this.cluster.members[offset / 10_000];
-        if (name !== undefined) return name;
-      }
-    }
-    const known = this.cluster.members.map((name, index) => `127.0.0.1:${2379 + index * 10_000} (${name})`).join(", ");
+    const actor = this.cluster.membership.actorForEndpoint(endpoint);
+    if (actor !== undefined) return actor;
+    const known = this.cluster.membership
+      .list()
+      .filter((record) => record.clientURLs.length > 0)
+      .map((record) => `${record.clientURLs[0]?.replace(/^https?:\/\//, "")} (${record.actor})`)
+      .join(", ");
     throw new LineError(`endpoint '${first}' is not a member of the simulated cluster (use ${known}, or a member name)`);
   }
 
@@ -294,10 +338,31 @@ export class ShellSession {
       case "echo":
         this.io.write(`${rest}\n`);
         return;
+      case "watches":
+        expect(0, "");
+        this.io.write(this.watches.list());
+        return;
+      case "unwatch": {
+        if (words.length > 1 || (words.length === 1 && !/^[0-9]+$/.test(words[0] as string))) throw new LineError("usage: :unwatch [ID]");
+        const problem = this.watches.unwatch(words.length === 0 ? undefined : Number(words[0]));
+        if (problem !== undefined) throw new LineError(problem);
+        return;
+      }
       default:
+        if (this.labAdmin(name, words)) return;
         throw new LineError(
-          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo)`,
+          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo, :watches, :unwatch, ${LAB_ADMIN_COMMANDS.join(", ")})`,
         );
+    }
+  }
+
+  /** `:start`, `:metrics`, `:manifest` (lab-admin.ts); false for another command. */
+  private labAdmin(name: string, words: readonly string[]): boolean {
+    try {
+      return runLabAdmin(this.cluster, name, words, (text) => this.io.write(text));
+    } catch (error) {
+      if (error instanceof LabError) throw new LineError(error.message);
+      throw error;
     }
   }
 

@@ -80,6 +80,7 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
     index++;
     index += session.run(line, lines.slice(index), io);
   }
+  session.finish();
   return EXIT_OK;
 }
 
