@@ -25,6 +25,7 @@ const COMMANDS: ReadonlyArray<readonly [string, CommandLoader]> = [
   ["check-history", async () => (await import("./commands/check-history.js")).command],
   ["replay", async () => (await import("./commands/replay.js")).command],
   ["shell", async () => (await import("./commands/shell.js")).command],
+  ["lesson", async () => (await import("./commands/lesson.js")).command],
 ];
 
 export const EXIT_OK = 0;
@@ -35,7 +36,8 @@ export const EXIT_UNKNOWN = 3;
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    if (name === undefined) return await (await import("./commands/lesson.js")).noArguments(io, await usage());
+    if (name === "help" || name === "--help" || name === "-h") {
       io.write(await usage());
       return EXIT_OK;
     }
