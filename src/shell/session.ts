@@ -26,6 +26,7 @@ import { World } from "../sim/world.js";
 import { AdminCommands, type AdminCommand, isAdminCommand } from "./admin-commands.js";
 import { LabError, LAB_ADMIN_COMMANDS, runLabAdmin } from "./lab-admin.js";
 import { isServerCommand, serverOutcome, type ServerCommand } from "./server-commands.js";
+import { runKubectl, writeHeredoc } from "./kubectl-commands.js";
 import { ShellWatches } from "./watch-commands.js";
 
 /** The client actor the shell sends its requests through. */
@@ -111,6 +112,15 @@ export class ShellSession {
     this.io = out;
     this.background = out;
     try {
+      if (/^kubectl(\s|$)/.test(trimmed)) {
+        this.print(runKubectl(this.cluster, trimmed));
+        return 0;
+      }
+      if (/^:write(\s|$)/.test(trimmed)) {
+        const written = writeHeredoc(this.cluster.files, trimmed, following);
+        if (written.error !== undefined) throw new LineError(written.error);
+        return written.used;
+      }
       if (trimmed.startsWith(":")) {
         this.lab(trimmed);
         return 0;
