@@ -13,6 +13,9 @@ import type { TraceEvent } from "./events.js";
 import { History } from "./history.js";
 import { HostFiles } from "./host-files.js";
 import { Member, type MemberOptions } from "./member.js";
+import { ClusterMembership } from "./membership.js";
+import { ClusterMetrics } from "./metrics.js";
+import { writeStaticPodManifest } from "./static-pod.js";
 import type { ClientMessage } from "./protocol.js";
 import { type EtcdServerConfig, EtcdServerState } from "./server/index.js";
 
@@ -55,6 +58,10 @@ export class EtcdCluster {
   readonly history = new History();
   /** The machines' files outside the members' data directories (snapshot files, PKI, restored data dirs). */
   readonly files = new HostFiles();
+  /** etcd's view of the members: IDs, names, URLs (membership.ts). */
+  readonly membership: ClusterMembership;
+  /** The members' Prometheus metrics (metrics.ts). */
+  readonly metrics: ClusterMetrics;
   readonly invariants: RaftInvariantChecker;
   readonly staleReads: StaleReadChecker;
   readonly violationList: Violation[] = [];
@@ -72,6 +79,9 @@ export class EtcdCluster {
     this.staleReads = new StaleReadChecker(report);
     world.trace.subscribe((time, event) => this.invariants.observe(time, event as TraceEvent));
     this.history.onReturn((operation) => this.staleReads.observe(operation));
+    this.membership = new ClusterMembership(this.members);
+    this.metrics = new ClusterMetrics(world);
+    writeStaticPodManifest(this.files, this.membership);
     for (const name of this.members) this.spawnMember(name, this.members, []);
   }
 
@@ -88,7 +98,7 @@ export class EtcdCluster {
       bugs: this.bugs,
       observe: this.options.observe,
     };
-    const hooks = { onPanic: (violation: InvariantViolation) => this.reportViolation(violation) };
+    const hooks = { onPanic: (violation: InvariantViolation) => this.reportViolation(violation), identity: (member: string) => this.membership.identity(member) };
     this.world.spawn(name, (context) => new Member(context, memberOptions, new EtcdServerState(this.options.server), hooks), {
       partitionable: true,
     });

@@ -6,7 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { EtcdCluster, DEFAULT_SETTINGS, summarizeMessage } from "../etcd/cluster.js";
 import type { CallOutcome, ServerCallOutcome } from "../etcd/client.js";
-import type { KvResponse, Outcome, ServerRequest, ServerResponse } from "../etcd/protocol.js";
+import type { KvRequest, KvResponse, Outcome, ServerRequest, ServerResponse } from "../etcd/protocol.js";
 import {
   type ClusterHeader,
   type CommandOutput,
@@ -217,7 +217,8 @@ export class ShellSession {
       callKv: (endpoint, request, timeoutUs) => this.callKv(endpoint, request, timeoutUs),
     });
     const answer = admin.run(parsed, command);
-    this.print(printOutcome(parsed, answer.outcome, { cluster: answer.cluster }));
+    // The prompts and notices were printed before the command ran.
+    this.print(printOutcome({ ...parsed, prompt: "", notice: "" }, answer.outcome, { cluster: answer.cluster }));
   }
 
   /** Sends one KV request through c1 and runs the world until its answer (or the client's timeout). */
