@@ -105,7 +105,8 @@ const FRONT_MATTER_KEYS = ["title", "summary", "order", "seed", "scenarios", "sc
 const scriptSchema = z.strictObject({
   members: z.number().int().min(1).max(9).default(3),
   seed: seedSchema.optional(),
-  lines: z.array(z.string().min(1)).min(1),
+  /** etcdctl and lab lines; an empty line ends a txn section, as on etcdctl's stdin. */
+  lines: z.array(z.string()).min(1),
 });
 
 const frontMatterSchema = z.strictObject({
@@ -141,11 +142,11 @@ const exerciseSchema = z.strictObject({
   goal: z.string().min(1),
   members: z.number().int().min(1).max(9).default(3),
   seed: seedSchema.optional(),
-  setup: z.array(z.string().min(1)).default([]),
+  setup: z.array(z.string()).default([]),
   check: checkSchema,
   success: z.string().min(1),
   hint: z.string().min(1).optional(),
-  solution: z.array(z.string().min(1)).min(1),
+  solution: z.array(z.string()).min(1),
 });
 
 /** Loads a lesson file; `displayName` is how the file is named in messages. */

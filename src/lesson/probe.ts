@@ -31,7 +31,7 @@ export interface Probe {
 const keySchema = z.string().min(1);
 const NODE_FIELDS = ["term", "commit", "applied", "role", "status"] as const;
 const KEY_FIELDS = ["value", "mod-revision", "create-revision", "version"] as const;
-const NAMED_SOURCES = ["leader", "result", "output", "revision", "compact-revision", "leases"] as const;
+const NAMED_SOURCES = ["leader", "result", "output", "revision", "compact-revision", "leases", "voters", "learners"] as const;
 
 export type AnswerSource =
   | (typeof NAMED_SOURCES)[number]
@@ -76,6 +76,12 @@ export function readAnswer(probe: Probe, source: AnswerSource): string {
         return storeRead(probe, (store) => String(store.compactRevision));
       case "leases":
         return storeRead(probe, (store) => String(store.lessor.leases().length));
+      case "voters":
+      case "learners": {
+        const leader = probe.cluster.leader();
+        const conf = leader === undefined ? undefined : probe.cluster.member(leader)?.raft.status().confState;
+        return conf === undefined ? "no leader" : String(conf[source].length);
+      }
       default:
         return assertNever(source, "answer source");
     }

@@ -24,6 +24,10 @@ export function describeSource(source: AnswerSource): string {
         return "the compacted revision";
       case "leases":
         return "the number of leases";
+      case "voters":
+        return "the number of voting members";
+      case "learners":
+        return "the number of learners";
       default:
         return assertNever(source, "answer source");
     }
@@ -81,7 +85,8 @@ export function questionLines(checkpoint: Checkpoint): string[] {
 /** Text folded to `width` columns, paragraph by paragraph (lines already short are kept). */
 export function wrapText(text: string, width = 100): string {
   return text
-    .trim()
+    .replace(/^\s*\n/, "")
+    .replace(/\s+$/, "")
     .split(/\n\s*\n/)
     .map((paragraph) => {
       if (paragraph.split("\n").every((line) => line.length <= width)) return paragraph;
@@ -112,7 +117,7 @@ export function lessonTranscript(walk: LessonWalk, exerciseCommand: string): str
     checkpointNumber++;
     const run = walk.runs.get(segment.checkpoint.run);
     out.push(`## Checkpoint ${checkpointNumber} (${segment.checkpoint.run}, seed ${run?.seed ?? "?"})`, "", ...questionLines(segment.checkpoint).map((line) => wrapText(line)), "");
-    if (pause.happened.length > 0) out.push("What the simulation did:", ...pause.happened.flatMap((line) => line.split("\n").map((text) => `  ${text}`)), "");
+    if (pause.happened.length > 0) out.push("What the simulation did:", ...pause.happened.flatMap((line) => line.split("\n").map((text) => `  ${text}`.replace(/\s+$/, ""))), "");
     out.push(wrapText(`${answerLine(pause)} (${describeSource(segment.checkpoint.answerFrom)}: ${pause.shown})`), wrapText(segment.checkpoint.explain), "");
   }
   const exercise = lesson.exercise;

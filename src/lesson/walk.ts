@@ -149,15 +149,14 @@ function walkScenario(scenario: Scenario, seed: number, checkpoints: readonly Ch
       assert(definition !== undefined, `step ${step.kind} was validated`);
       definition.execute(run, step.value);
     }
-    // A note at a pause announces what comes next: it opens the next stretch of the story.
-    const note = step.kind === "note" ? [String(step.value)] : [];
-    if (steps[next] !== position) notes.push(...note);
+    if (step.kind === "note") notes.push(String(step.value));
+    // Several checkpoints may pause at one step: the first of them tells what happened.
     while (steps[next] === position) {
       const checkpoint = checkpoints[next] as Checkpoint;
       const shown = readAnswer(probe, checkpoint.answerFrom);
       pauses.set(checkpoint, { checkpoint, shown, agrees: agrees(checkpoint, shown), eventIndex: trace.length, previousIndex, happened: notes });
       previousIndex = trace.length;
-      notes = [...note];
+      notes = [];
       next++;
     }
   });
