@@ -17,6 +17,22 @@
  *   (or a YAML flow partition shape such as `{isolate: n1}`), `:heal`, `:slow-disk N FACTOR`,
  *   `:drift N RATE`, `:advance DURATION`, `:leader`, `:status`, `:echo TEXT`.
  *
+ * Cluster administration (src/shell/admin-commands.ts, src/shell/lab-admin.ts): members have
+ * etcd's IDs (derived from their peer URLs, as etcd does) and every response header carries the
+ * answering member's cluster_id, member_id and raft_term. `member list|add|remove|promote|update`
+ * go through Raft configuration changes with etcd's checks and errors; `member add NAME
+ * --peer-urls=URL [--learner]` leaves the member unstarted until `:start NAME` starts it (it joins
+ * and catches up). `endpoint status|health [--cluster]`, `move-leader ID`, `defrag [--cluster]`,
+ * `compaction REV [--physical]`, `snapshot save FILE`, `snapshot status FILE` and `snapshot restore
+ * FILE --data-dir DIR [--name --initial-cluster --initial-cluster-token
+ * --initial-advertise-peer-urls]` work on the cluster's in-memory host files (relative paths are
+ * under /root). `:metrics NODE` prints the member's Prometheus metrics. `:manifest` prints the
+ * kubeadm static pod manifest /etc/kubernetes/manifests/etcd.yaml; `:manifest data-dir DIR`
+ * points it at DIR (flag, mount and hostPath), prints the diff, and the simulated kubelet restarts
+ * etcd on n1 from DIR: a restored directory starts a new one-member cluster (new IDs, the
+ * snapshot's keys and revision) while the other members stop; pointing it back at /var/lib/etcd
+ * starts the old cluster again, its data untouched.
+ *
  * On a terminal (stdin and stdout both TTYs) the shell opens the terminal UI in live mode instead
  * (`openLive`): the same session, its trace feeding the UI's Timeline; the world advances while
  * playing (space), live keys crash, restart, pause, isolate and heal the selected member, and the
