@@ -384,7 +384,7 @@ function memberInfo(record: MembershipRecord): MemberInfo {
   return { id: record.id, name: record.name, peerURLs: record.peerURLs, clientURLs: record.clientURLs, isLearner: record.isLearner };
 }
 
-/** Seconds since the Unix epoch as RFC 3339 in UTC (`2024-01-01T00:00:05Z`), without the banned Date. */
+/** Seconds since the Unix epoch as RFC 3339 in UTC (`2024-01-01T00:00:05Z`), computed from the day count. */
 export function rfc3339(seconds: number): string {
   const days = Math.floor(seconds / 86_400);
   const rest = seconds - days * 86_400;

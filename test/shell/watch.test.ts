@@ -79,13 +79,13 @@ describe("etcdctl watch in the shell", () => {
     expect(text).toBe(
       [
         "1 watch a (n1, 0 events)",
-        "2 watch b --endpoints 127.0.0.1:2379,127.0.0.1:22379 (n1, n3, 0 events)",
+        "2 watch b --endpoints 127.0.0.1:2379,127.0.0.1:22379 (n1, n2, 0 events)",
         "OK",
         "OK",
         "PUT",
         "b",
         "1",
-        "2 watch b --endpoints 127.0.0.1:2379,127.0.0.1:22379 (n1, n3, 1 event)",
+        "2 watch b --endpoints 127.0.0.1:2379,127.0.0.1:22379 (n1, n2, 1 event)",
         "!etcdlab shell: no running watch 7 (running: 2)",
         "no running watches",
         "!etcdlab shell: usage: :unwatch [ID]",
