@@ -1,0 +1,97 @@
+/**
+ * The scenario library beyond the Raft stories of raft-scenarios.test.ts: every other file in
+ * scenarios/ must hold at its pinned seed and at seeds 1..20, with no violation except those it
+ * declares (a planted bug caught, or a drift beyond the bound shown to break lease reads), and with
+ * its client history checked for linearizability as `etcdlab run` checks it.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenarioFile, runScenario, type RunResult, type Scenario } from "../../src/scenario/index.js";
+import type { LoadedExpectation } from "../../src/scenario/scenario.js";
+
+const SCENARIOS = join(import.meta.dirname, "../../scenarios");
+const SEEDS = Array.from({ length: 20 }, (_, index) => index + 1);
+
+/** The stories raft-scenarios.test.ts runs (with extra checks of its own). */
+const RAFT_STORIES = new Set([
+  "first-election",
+  "leader-crash",
+  "leader-isolated",
+  "quorum-loss",
+  "figure7",
+  "figure8",
+  "figure8-commit",
+  "figure8-bug",
+  "prevote-rejoin",
+  "no-prevote-rejoin",
+  "leader-transfer",
+  "membership",
+  "snapshot-catch-up",
+  "four-members",
+  "slow-disk-election",
+]);
+
+/**
+ * Seeds for scenarios too heavy for twenty: network-faults traces some 140,000 ball throws per run
+ * (0.7 s each), so it runs at its pinned seed and five others.
+ */
+const FEWER_SEEDS: Readonly<Record<string, readonly number[]>> = { "network-faults": SEEDS.slice(0, 5) };
+
+/** The violations a scenario of the library declares, where it declares any. */
+const DECLARED: Readonly<Record<string, readonly string[]>> = {
+  "lease-read-drift-bug": ["stale-read"],
+  "lease-read-beyond-bound": ["stale-read"],
+};
+
+const LIBRARY = readdirSync(SCENARIOS)
+  .filter((file) => file.endsWith(".yaml"))
+  .map((file) => file.slice(0, -".yaml".length))
+  .filter((name) => !RAFT_STORIES.has(name))
+  .sort();
+
+function load(name: string): Scenario {
+  return loadScenarioFile(join(SCENARIOS, `${name}.yaml`), `scenarios/${name}.yaml`);
+}
+
+function declaredViolations(scenario: Scenario): string[] {
+  const kinds = scenario.steps
+    .filter((step) => step.kind === "expect")
+    .flatMap((step) => step.value as LoadedExpectation[])
+    .filter((expectation) => expectation.kind === "violation")
+    .map((expectation) => expectation.value as string);
+  return [...new Set(kinds)].sort();
+}
+
+function outcome(result: RunResult) {
+  return {
+    seed: result.seed,
+    ok: result.ok,
+    failed: result.expectations.results.filter((record) => !record.passed).map((record) => `${record.where} ${record.kind}: ${record.detail}`),
+    violations: result.violations.map((violation) => `${violation.kind}: ${violation.detail}`),
+  };
+}
+
+/** The history check `etcdlab run` makes, with a budget no test run comes near. */
+const historyCheck = { timeoutMs: 60_000, now: () => performance.now() };
+
+describe("the scenario library", () => {
+  it("holds every shipped scenario that raft-scenarios.test.ts does not run", () => {
+    expect(LIBRARY).toEqual(expect.arrayContaining(["check-quorum", "lease-read-drift", "lease-read-drift-bug", "lease-read-beyond-bound"]));
+    for (const name of RAFT_STORIES) expect(readdirSync(SCENARIOS)).toContain(`${name}.yaml`);
+  });
+
+  for (const name of LIBRARY) {
+    const seeds = FEWER_SEEDS[name] ?? SEEDS;
+    it(`${name} holds at its pinned seed and at seeds 1..${seeds.length}`, () => {
+      const scenario = load(name);
+      expect(scenario.title.length).toBeGreaterThan(0);
+      expect(declaredViolations(scenario)).toEqual([...(DECLARED[name] ?? [])].sort());
+      for (const seed of [scenario.seed, ...seeds]) {
+        const result = runScenario(scenario, { seed, historyCheck });
+        expect(outcome(result)).toEqual({ seed, ok: true, failed: [], violations: [] });
+        expect(result.expectations.passed).toBeGreaterThan(0);
+      }
+    });
+  }
+});
