@@ -35,6 +35,12 @@ export interface Pause {
   readonly eventIndex: number;
   /** Events before the previous pause of the same run (0 for its first). */
   readonly previousIndex: number;
+  /**
+   * Events before the question is asked: before the action the pause reveals (the pause step, or,
+   * when it pauses at a note or an expectation, the last step before it that acted), and never
+   * before the previous pause. The UI shows the cluster there while the learner predicts.
+   */
+  readonly questionIndex: number;
   /** What happened since the previous pause: the scenario's notes, or a script's lines and their output. */
   readonly happened: readonly string[];
 }
@@ -134,7 +140,10 @@ function walkScenario(scenario: Scenario, seed: number, checkpoints: readonly Ch
   let next = 0;
   let previousIndex = 0;
   let notes: string[] = [];
+  // Events before the last step that acted (not a note or an expectation).
+  let beforeAction = 0;
   scenario.steps.forEach((step, position) => {
+    if (step.kind !== "note" && step.kind !== "expect") beforeAction = trace.length;
     if (step.at !== undefined) world.runUntil(step.at);
     const run: ScenarioRun = { world, lab, seed, where: step.where, emit: (event) => world.emit(event) };
     if (step.kind === "expect") {
@@ -154,7 +163,8 @@ function walkScenario(scenario: Scenario, seed: number, checkpoints: readonly Ch
     while (steps[next] === position) {
       const checkpoint = checkpoints[next] as Checkpoint;
       const shown = readAnswer(probe, checkpoint.answerFrom);
-      pauses.set(checkpoint, { checkpoint, shown, agrees: agrees(checkpoint, shown), eventIndex: trace.length, previousIndex, happened: notes });
+      const questionIndex = Math.max(previousIndex, beforeAction);
+      pauses.set(checkpoint, { checkpoint, shown, agrees: agrees(checkpoint, shown), eventIndex: trace.length, previousIndex, questionIndex, happened: notes });
       previousIndex = trace.length;
       notes = [];
       next++;
@@ -184,6 +194,7 @@ function walkScript(lesson: Lesson, script: LessonScript, seed: number, checkpoi
   let index = 0;
   while (index < script.lines.length) {
     const line = script.lines[index] as string;
+    const beforeLine = run.eventList.length;
     index++;
     const used = run.run(line, script.lines.slice(index));
     const output = run.outputs().at(-1) ?? "";
@@ -192,7 +203,7 @@ function walkScript(lesson: Lesson, script: LessonScript, seed: number, checkpoi
     while (pauseLines[next] !== undefined && (pauseLines[next] as number) <= index) {
       const checkpoint = checkpoints[next] as Checkpoint;
       const shown = readAnswer(run, checkpoint.answerFrom);
-      pauses.set(checkpoint, { checkpoint, shown, agrees: agrees(checkpoint, shown), eventIndex: run.eventList.length, previousIndex, happened });
+      pauses.set(checkpoint, { checkpoint, shown, agrees: agrees(checkpoint, shown), eventIndex: run.eventList.length, previousIndex, questionIndex: Math.max(previousIndex, beforeLine), happened });
       previousIndex = run.eventList.length;
       happened = [];
       next++;

@@ -98,7 +98,7 @@ export function LessonApp(props: LessonAppProps): ReactElement {
 
   const run = page.kind === "checkpoint" ? page.pause.checkpoint.run : page.run;
   const timeline = timelines.get(run) as Timeline;
-  const cursor = page.kind === "checkpoint" ? Math.max(0, (answer.phase === "answered" ? page.pause.eventIndex : page.pause.previousIndex) - 1) : page.cursor;
+  const cursor = page.kind === "checkpoint" ? Math.max(0, (answer.phase === "answered" ? page.pause.eventIndex : page.pause.questionIndex) - 1) : page.cursor;
   const side = columns >= LESSON_SIDE_COLUMNS;
   const paneWidth = side ? Math.floor(columns * 0.38) : columns;
   const screenColumns = side ? columns - paneWidth - 1 : columns;
@@ -110,7 +110,9 @@ export function LessonApp(props: LessonAppProps): ReactElement {
   ];
   return (
     <Box flexDirection={side ? "row" : "column"} gap={side ? 1 : 0}>
-      <Screen timeline={timeline} cursor={Math.min(cursor, timeline.length - 1)} filtered={null} help={false} status={status} colors={props.colors} columns={screenColumns} rows={screenRows} />
+      <Box width={screenColumns} flexShrink={0}>
+        <Screen timeline={timeline} cursor={Math.min(cursor, timeline.length - 1)} filtered={null} help={false} status={status} colors={props.colors} columns={screenColumns} rows={screenRows} />
+      </Box>
       <LessonPane page={page} answer={answer} width={paneWidth} height={side ? rows - 1 : LESSON_PANE_LINES - 1} colors={props.colors} exerciseCommand={props.exerciseCommand} walk={walk} />
     </Box>
   );
@@ -159,7 +161,7 @@ function LessonPane(props: {
     );
   }
   return (
-    <Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
+    <Box flexDirection="column" width={props.width} height={props.height} flexShrink={0} overflow="hidden">
       {body}
     </Box>
   );
