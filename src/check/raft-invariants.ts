@@ -26,17 +26,36 @@ export interface InvariantViolation {
   readonly timeUs: Micros;
 }
 
-type PendingWrite =
-  | { readonly kind: "append"; readonly batch: number; readonly entries: readonly LogEntryRef[] }
-  | { readonly kind: "truncate"; readonly batch: number; readonly lastIndex: number }
-  | { readonly kind: "snapshot"; readonly batch: number; readonly index: number; readonly term: number };
+/**
+ * How to take back one write that is not durable yet: a crash loses it. `keep` is the length the
+ * log had before the write removed its tail (`terms`, `ids`), or -1 for a snapshot, which replaced
+ * the whole model (the previous `offset`, `offsetTerm`, `terms` and `ids` are kept, untouched).
+ */
+class Undo {
+  constructor(
+    readonly batch: number,
+    readonly keep: number,
+    readonly terms: number[] | null,
+    readonly ids: string[] | null,
+    readonly offset: number,
+    readonly offsetTerm: number,
+  ) {}
+}
 
-/** A member's log as the checker models it: entries after `offset` (the snapshot index). */
+/**
+ * A member's log as the checker models it (entries after `offset`, the snapshot index), with an
+ * undo log of the writes its disk has not made durable. A crash rolls those back, which leaves the
+ * log the member recovers; a completed fsync drops them. (One model and an undo log, rather than a
+ * second, durable copy of the log kept in step.)
+ */
 class LogModel {
   offset = 0;
   offsetTerm = 0;
   terms: number[] = [];
   ids: string[] = [];
+  /** The snapshot index of the durable log (what the member would restart from). */
+  durableOffset = 0;
+  private undo: Undo[] = [];
 
   get lastIndex(): number {
     return this.offset + this.terms.length;
@@ -51,10 +70,29 @@ class LogModel {
     return index > this.offset ? this.ids[index - this.offset - 1] : undefined;
   }
 
+  /** An append in progress (beginAppend, appendEntry..., endAppend): its undo information. */
+  private appendLength = 0;
+  private appendKeep = 0;
+  private appendTailTerms: number[] | null = null;
+  private appendTailIds: string[] | null = null;
+
+  beginAppend(): void {
+    this.appendLength = this.terms.length;
+    this.appendKeep = this.appendLength;
+    this.appendTailTerms = null;
+    this.appendTailIds = null;
+  }
+
+  /** Appends one entry; an entry at or below the offset is skipped, one inside the log replaces the tail. */
   appendEntry(index: number, term: number, id: string): void {
     const position = index - this.offset - 1;
     if (position < 0) return;
     if (this.terms.length > position) {
+      if (this.appendTailTerms === null && position < this.appendLength) {
+        this.appendKeep = position;
+        this.appendTailTerms = this.terms.slice(position, this.appendLength);
+        this.appendTailIds = this.ids.slice(position, this.appendLength);
+      }
       this.terms.length = position;
       this.ids.length = position;
     }
@@ -62,38 +100,81 @@ class LogModel {
     this.ids.push(id);
   }
 
-  apply(write: PendingWrite): void {
-    switch (write.kind) {
-      case "append":
-        for (const entry of write.entries) this.appendEntry(entry.index, entry.term, entry.id);
-        return;
-      case "truncate": {
-        const keep = Math.max(0, write.lastIndex - this.offset);
-        if (this.terms.length > keep) {
-          this.terms.length = keep;
-          this.ids.length = keep;
-        }
-        return;
-      }
-      case "snapshot": {
-        const drop = write.index - this.offset;
-        if (drop <= 0) return;
-        this.terms = drop >= this.terms.length ? [] : this.terms.slice(drop);
-        this.ids = drop >= this.ids.length ? [] : this.ids.slice(drop);
-        this.offset = write.index;
-        this.offsetTerm = write.term;
-        return;
-      }
-    }
+  /** The append begun last was written in `batch`. */
+  endAppend(batch: number): void {
+    this.undo.push(new Undo(batch, this.appendKeep, this.appendTailTerms, this.appendTailIds, 0, 0));
+    this.appendTailTerms = null;
+    this.appendTailIds = null;
   }
 
-  copy(): LogModel {
-    const copy = new LogModel();
-    copy.offset = this.offset;
-    copy.offsetTerm = this.offsetTerm;
-    copy.terms = this.terms.slice();
-    copy.ids = this.ids.slice();
-    return copy;
+  /** Keeps the entries up to `lastIndex`. */
+  truncate(batch: number, lastIndex: number): void {
+    const keep = Math.max(0, lastIndex - this.offset);
+    let tailTerms: number[] | null = null;
+    let tailIds: string[] | null = null;
+    if (this.terms.length > keep) {
+      tailTerms = this.terms.slice(keep);
+      tailIds = this.ids.slice(keep);
+      this.terms.length = keep;
+      this.ids.length = keep;
+    }
+    this.undo.push(new Undo(batch, keep, tailTerms, tailIds, 0, 0));
+  }
+
+  /** A snapshot at `index` replaces the entries up to it. */
+  snapshot(batch: number, index: number, term: number): void {
+    const drop = index - this.offset;
+    if (drop <= 0) return;
+    this.undo.push(new Undo(batch, -1, this.terms, this.ids, this.offset, this.offsetTerm));
+    this.terms = drop >= this.terms.length ? [] : this.terms.slice(drop);
+    this.ids = drop >= this.ids.length ? [] : this.ids.slice(drop);
+    this.offset = index;
+    this.offsetTerm = term;
+  }
+
+  /** The writes of batches up to `batch` are durable. */
+  persist(batch: number): void {
+    const undo = this.undo;
+    let done = 0;
+    while (done < undo.length && (undo[done] as Undo).batch <= batch) {
+      const write = undo[done] as Undo;
+      // The snapshot's index is the offset right after it (the next snapshot record's old offset).
+      if (write.keep === -1) this.durableOffset = done + 1 < undo.length ? this.offsetAfter(done) : this.offset;
+      done++;
+    }
+    if (done === undo.length) this.undo = [];
+    else if (done > 0) undo.splice(0, done);
+  }
+
+  /** A crash: every write not durable is lost. */
+  rollBack(): void {
+    const undo = this.undo;
+    for (let position = undo.length - 1; position >= 0; position--) {
+      const write = undo[position] as Undo;
+      if (write.keep === -1) {
+        this.terms = write.terms as number[];
+        this.ids = write.ids as string[];
+        this.offset = write.offset;
+        this.offsetTerm = write.offsetTerm;
+        continue;
+      }
+      this.terms.length = write.keep;
+      this.ids.length = write.keep;
+      if (write.terms !== null) {
+        for (const term of write.terms) this.terms.push(term);
+        for (const id of write.ids as string[]) this.ids.push(id);
+      }
+    }
+    this.undo = [];
+  }
+
+  /** The offset in force after the write at `position` of the undo log. */
+  private offsetAfter(position: number): number {
+    for (let later = position + 1; later < this.undo.length; later++) {
+      const write = this.undo[later] as Undo;
+      if (write.keep === -1) return write.offset;
+    }
+    return this.offset;
   }
 }
 
@@ -149,9 +230,7 @@ interface CanonicalEntry {
 }
 
 class MemberModel {
-  written = new LogModel();
-  durable = new LogModel();
-  pending: PendingWrite[] = [];
+  readonly written = new LogModel();
   role = "follower";
   term = 0;
   commit = 0;
@@ -189,10 +268,8 @@ export class RaftInvariantChecker {
       case "raft.truncate":
         return this.truncate(time, event);
       case "raft.snapshot": {
-        const write: PendingWrite = { kind: "snapshot", batch: event.batch, index: event.index, term: event.term };
         const member = this.member(event.node);
-        member.written.apply(write);
-        member.pending.push(write);
+        member.written.snapshot(event.batch, event.index, event.term);
         member.applied = Math.max(member.applied, event.index);
         member.commit = Math.max(member.commit, event.index);
         return;
@@ -225,8 +302,7 @@ export class RaftInvariantChecker {
 
   private start(event: Extract<ClusterEvent, { type: "node.start" }>): void {
     const member = this.member(event.node);
-    member.pending = [];
-    member.written = member.durable.copy();
+    member.written.rollBack();
     member.role = "follower";
     member.term = event.term;
     member.commit = event.commit;
@@ -263,17 +339,19 @@ export class RaftInvariantChecker {
 
   private append(time: Micros, event: Extract<ClusterEvent, { type: "raft.append" }>): void {
     const member = this.member(event.node);
+    const written = member.written;
+    written.beginAppend();
     for (const entry of event.entries) {
-      const previousTerm = member.written.term(entry.index - 1) ?? -1;
+      const previousTerm = written.term(entry.index - 1) ?? -1;
       const known = this.canonicalEntry(entry.index, entry.term);
       if (known === undefined) {
         this.setCanonicalEntry(entry.index, { term: entry.term, id: entry.id, previousTerm });
       } else if (known.id !== entry.id || (previousTerm !== -1 && known.previousTerm !== -1 && known.previousTerm !== previousTerm)) {
         this.report(time, "log-matching", `${event.node} has entry ${entry.index} of term ${entry.term} as ${entry.id} after term ${previousTerm}, but another log has it as ${known.id} after term ${known.previousTerm}`);
       }
-      member.written.appendEntry(entry.index, entry.term, entry.id);
+      written.appendEntry(entry.index, entry.term, entry.id);
     }
-    member.pending.push({ kind: "append", batch: event.batch, entries: event.entries });
+    written.endAppend(event.batch);
   }
 
   private canonicalEntry(index: number, term: number): CanonicalEntry | undefined {
@@ -292,20 +370,11 @@ export class RaftInvariantChecker {
     if (member.role === "leader" && event.removed.length > 0) {
       this.report(time, "leader-append-only", `leader ${event.node} of term ${member.term} removed entries ${event.removed.map((entry) => `${entry.index}@${entry.term}`).join(", ")} from its log`);
     }
-    const write: PendingWrite = { kind: "truncate", batch: event.batch, lastIndex: event.lastIndex };
-    member.written.apply(write);
-    member.pending.push(write);
+    member.written.truncate(event.batch, event.lastIndex);
   }
 
   private persist(node: string, batch: number): void {
-    const member = this.member(node);
-    let done = 0;
-    while (done < member.pending.length && (member.pending[done] as PendingWrite).batch <= batch) {
-      member.durable.apply(member.pending[done] as PendingWrite);
-      done++;
-    }
-    if (done === member.pending.length) member.pending = [];
-    else if (done > 0) member.pending.splice(0, done);
+    this.member(node).written.persist(batch);
   }
 
   /**
@@ -314,7 +383,7 @@ export class RaftInvariantChecker {
    */
   private prune(): void {
     let low = Infinity;
-    for (const member of this.members.values()) low = Math.min(low, member.durable.offset);
+    for (const member of this.members.values()) low = Math.min(low, member.written.durableOffset);
     if (!(low > this.prunedTo)) return;
     this.committed.forgetTo(low);
     this.applied.forgetTo(low);

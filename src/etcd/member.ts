@@ -223,6 +223,8 @@ export class Member implements ActorBehavior {
         applied: this.applied,
         clockDriftBound: options.clockDriftBound,
         observe: options.observe && context.trace.enabled,
+        // processReady is done with each Ready before it advances it (see finishReady).
+        reuseReady: true,
       },
       { hardState, snapshot, entries },
     );
@@ -547,7 +549,7 @@ export class Member implements ActorBehavior {
         continue;
       }
       this.fsyncToken = this.context.fsync();
-      const sendNow = this.role === "leader" || this.options.bugs.has("ack-before-fsync");
+      const sendNow = this.role === "leader" || (this.options.bugs.size > 0 && this.options.bugs.has("ack-before-fsync"));
       if (sendNow) this.send(ready.messages);
       this.waiting = ready;
       this.waitingBatch = batch;
@@ -578,7 +580,8 @@ export class Member implements ActorBehavior {
   }
 
   private send(messages: readonly Message[]): void {
-    for (const message of messages) {
+    for (let position = 0; position < messages.length; position++) {
+      const message = messages[position] as Message;
       this.context.send(message.to, message);
       // As etcd's transport does once a snapshot is on its way: the follower's progress goes back to
       // probing, so a snapshot lost on the network is sent again rather than waited for forever.

@@ -41,12 +41,20 @@ import {
 const NO_MESSAGES: readonly Message[] = [];
 const NO_READ_STATES: readonly ReadState[] = [];
 const NO_EVENTS: readonly RaftEvent[] = [];
+const NO_ENTRY_LIST: readonly Entry[] = [];
 
 const CONF_CHANGE_TYPES: ReadonlySet<string> = new Set(["add-node", "remove-node", "add-learner"]);
 const TRANSITIONS: ReadonlySet<string> = new Set(["auto", "joint-implicit", "joint-explicit"]);
 
+/** A Ready being filled (the public type is read-only). */
+type MutableReady = { -readonly [Key in keyof Ready]: Ready[Key] };
+
 export class RawNode {
   private readonly raft: Raft;
+  /** Recycle the Ready and its lists (RaftConfig.reuseReady). */
+  private readonly reuse: boolean;
+  /** With `reuse`: the one Ready, refilled by every ready(). */
+  private readonly recycled: MutableReady;
   private previousSoftState: SoftState;
   private previousHardState: HardState;
   /** The Ready handed out and not yet advanced (one at a time). */
@@ -56,6 +64,18 @@ export class RawNode {
 
   constructor(config: RaftConfig, restart: RestartState = EMPTY_RESTART_STATE) {
     this.raft = new Raft(config, restart);
+    this.reuse = config.reuseReady === true;
+    this.recycled = {
+      softState: null,
+      hardState: null,
+      entries: NO_ENTRY_LIST,
+      snapshot: null,
+      committedEntries: NO_ENTRY_LIST,
+      messages: NO_MESSAGES,
+      readStates: NO_READ_STATES,
+      mustSync: false,
+      events: NO_EVENTS,
+    };
     this.previousSoftState = { lead: null, role: "follower" };
     this.previousHardState = restart.hardState;
   }
@@ -188,6 +208,7 @@ export class RawNode {
       hardState = { term: raft.term, vote: raft.vote, commit: log.committed };
       this.previousHardState = hardState;
     }
+    if (this.reuse) return this.refill(softState, hardState, termOrVoteChanged);
     const entries = log.takeUnstableEntries();
     const snapshot = log.takeUnstableSnapshot();
     const ready: Ready = {
@@ -204,12 +225,69 @@ export class RawNode {
     if (raft.messages.length > 0) raft.messages = [];
     if (raft.readStates.length > 0) raft.readStates = [];
     if (raft.events.length > 0) raft.events = [];
+    this.takeAfterPersist();
+    this.outstanding = ready;
+    return ready;
+  }
+
+  /**
+   * ready() with `reuse`: the one Ready refilled. (Only the Ready itself is recycled: emptying a
+   * list for reuse with `length = 0` costs V8 a runtime call, more than a new list.)
+   */
+  private refill(softState: SoftState | null, hardState: HardState | null, termOrVoteChanged: boolean): Ready {
+    const raft = this.raft;
+    const log = raft.log;
+    const ready = this.recycled;
+    const entries = log.takeUnstableEntries();
+    const snapshot = log.takeUnstableSnapshot();
+    ready.softState = softState;
+    ready.hardState = hardState;
+    ready.entries = entries;
+    ready.snapshot = snapshot;
+    ready.committedEntries = log.takeCommittedEntries();
+    ready.mustSync = termOrVoteChanged || entries.length > 0 || snapshot !== null;
+    if (raft.messages.length === 0) {
+      ready.messages = NO_MESSAGES;
+    } else {
+      ready.messages = raft.messages;
+      raft.messages = [];
+    }
+    if (raft.readStates.length === 0) {
+      ready.readStates = NO_READ_STATES;
+    } else {
+      ready.readStates = raft.readStates;
+      raft.readStates = [];
+    }
+    if (raft.events.length === 0) {
+      ready.events = NO_EVENTS;
+    } else {
+      ready.events = raft.events;
+      raft.events = [];
+    }
+    this.takeAfterPersist();
+    this.outstanding = ready;
+    return ready;
+  }
+
+  private takeAfterPersist(): void {
+    const raft = this.raft;
     if (raft.afterPersist.length > 0) {
       this.stepsOnAdvance = raft.afterPersist;
       raft.afterPersist = [];
     }
-    this.outstanding = ready;
-    return ready;
+  }
+
+  /** With `reuse`: the advanced Ready lets go of what it held. */
+  private recycle(): void {
+    const recycled = this.recycled;
+    recycled.messages = NO_MESSAGES;
+    recycled.readStates = NO_READ_STATES;
+    recycled.events = NO_EVENTS;
+    recycled.entries = NO_ENTRY_LIST;
+    recycled.committedEntries = NO_ENTRY_LIST;
+    recycled.snapshot = null;
+    recycled.softState = null;
+    recycled.hardState = null;
   }
 
   /**
@@ -226,9 +304,10 @@ export class RawNode {
       raft.appliedTo((committed[committed.length - 1] as Entry).index);
       raft.reduceUncommittedSize(committed);
     }
+    if (this.reuse) this.recycle();
     const steps = this.stepsOnAdvance;
     this.stepsOnAdvance = NO_MESSAGES;
-    for (const message of steps) raft.step(message);
+    for (let position = 0; position < steps.length; position++) raft.step(steps[position] as Message);
   }
 
   /** Applies a committed conf-change entry's change; returns the new configuration. */

@@ -221,6 +221,12 @@ export interface RaftConfig {
   readonly clockDriftBound?: number;
   /** Build RaftEvents for each Ready (off for speed). */
   readonly observe?: boolean;
+  /**
+   * Recycle the Ready object (off by default): `ready()` then returns the same object every time,
+   * refilled, so a host must be done with a Ready when it calls `advance` and must not keep it. Its
+   * lists, entries, messages, snapshot and `hardState` are never recycled.
+   */
+  readonly reuseReady?: boolean;
   /** The size of an entry for the size limits; by default 1. */
   readonly entrySize?: ((entry: Entry) => number) | undefined;
 }

@@ -18,13 +18,33 @@ export interface RandomSource {
 
 const TWO_POW_32 = 4294967296;
 
+/** tychei's state after seeding (seedrandom's `state()` shape). */
+interface TycheiState {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly d: number;
+}
+
 export class Prng implements RandomSource {
   readonly seedName: string;
-  private readonly generator: seedrandom.PRNG;
+  /**
+   * tychei's four words. seedrandom seeds them; the generator's step runs here (the same
+   * arithmetic as seedrandom's `next`), which saves a closure call and a property lookup per draw.
+   */
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: number | string) {
     this.seedName = typeof seed === "number" ? `seed:${seed}` : seed;
-    this.generator = seedrandom.tychei(this.seedName);
+    const seeded = seedrandom.tychei(this.seedName, { state: true }) as seedrandom.PRNG & { state(): TycheiState };
+    const state = seeded.state();
+    this.a = state.a;
+    this.b = state.b;
+    this.c = state.c;
+    this.d = state.d;
   }
 
   /** A child stream named `name`; its draws are independent of this stream's position. */
@@ -34,12 +54,25 @@ export class Prng implements RandomSource {
 
   /** A uniform unsigned 32-bit integer. */
   uint32(): number {
-    return this.generator.int32() >>> 0;
+    // seedrandom's tychei `next`, step for step.
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    let a = this.a;
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    this.b = b = (b << 20) ^ (b >>> 12) ^ c;
+    this.c = c = (c - d) | 0;
+    this.d = (d << 16) ^ (c >>> 16) ^ a;
+    this.a = a = (a - b) | 0;
+    return a >>> 0;
   }
 
   /** A uniform integer in [0, n). */
   int(n: number): number {
-    assertPositiveInteger(n);
+    if (!(n > 0 && n <= 2147483648 && Number.isInteger(n))) assertPositiveInteger(n);
     return Math.floor((this.uint32() * n) / TWO_POW_32);
   }
 

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
+import seedrandom from "seedrandom";
 import { Prng } from "../../src/sim/prng.js";
 
 describe("Prng", () => {
+  it("draws exactly seedrandom's tychei sequence (its step runs inline)", () => {
+    for (const name of ["seed:1", "seed:1/network", "seed:42/actor:n1", ""]) {
+      const reference = seedrandom.tychei(name);
+      const random = new Prng(name);
+      const expected = Array.from({ length: 1000 }, () => reference.int32() >>> 0);
+      expect(Array.from({ length: 1000 }, () => random.uint32())).toEqual(expected);
+    }
+  });
+
   it("gives the same sequence for the same seed and a different one for another seed", () => {
     const draw = (seed: number) => Array.from({ length: 8 }, (_, index, random = new Prng(seed)) => random.int(1000 + index));
     const a = new Prng(42);
