@@ -27,11 +27,12 @@ import { IdWindow } from "../sim/id-window.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import type { ClusterEvent, LogEntryRef, Role } from "./events.js";
+import { admitRequest, authClientResponse, authInternalRequest } from "./member-auth.js";
 import { MemberWatches } from "./member-watch.js";
 import { narrateRaftEvent } from "./narration.js";
 import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ServerRequest, ServerResponse, WatchCancelMessage, WatchCreateMessage } from "./protocol.js";
 import { isReadOnly, isServerRequest, isSerializable } from "./protocol.js";
-import { type EtcdServerState, headerFor, type InternalRequest, type InternalResponse, internalRequestFromKv, kvResponseFromInternal } from "./server/index.js";
+import { type AuthInfo, type EtcdServerState, headerFor, type InternalRequest, type InternalResponse, internalRequestFromKv, kvResponseFromInternal } from "./server/index.js";
 
 export interface MemberOptions {
   readonly name: string;
@@ -120,6 +121,8 @@ interface PendingRequest {
   readonly client: string;
   readonly clientRequestId: number;
   readonly request: ClientRequest;
+  /** The user of the client's token (auth), checked when the request arrived; reads are served with it. */
+  readonly authInfo: AuthInfo | undefined;
   /** For requests that go through Raft: what is proposed (built once, when the request arrives). */
   readonly internal: InternalRequest | null;
   readonly timer: number;
@@ -338,20 +341,26 @@ export class Member implements ActorBehavior {
 
   private handleClient(client: string, message: ClientRequestMessage): void {
     const request = message.request;
+    const admitted = admitRequest(this.stateMachine, request, message.token, this.nowMs());
+    if (!admitted.ok) {
+      this.respond(client, message.id, admitted);
+      return;
+    }
+    const authInfo = admitted.value;
     if (request.kind === "leaseLeases") {
       const leases = this.stateMachine.store.lessor.leases().map((id) => ({ id }));
       this.respond(client, message.id, { ok: true, value: { kind: "leaseLeases", response: { header: this.header(), leases } } });
       return;
     }
     if (!isServerRequest(request) && isReadOnly(request) && isSerializable(request)) {
-      this.respond(client, message.id, this.stateMachine.read(request));
+      this.respond(client, message.id, this.stateMachine.read(request, authInfo));
       return;
     }
     const sequence = ++this.nextRequest;
     const key = `${this.incarnation}:${sequence}`;
-    const internal = this.internalRequestOf(request, sequence);
+    const internal = this.internalRequestOf(request, sequence, authInfo);
     const timer = this.context.setTimer(this.options.requestTimeoutUs, sequence);
-    const pending: PendingRequest = { sequence, key, client, clientRequestId: message.id, request, internal, timer, proposed: false, readIndex: -1 };
+    const pending: PendingRequest = { sequence, key, client, clientRequestId: message.id, request, authInfo, internal, timer, proposed: false, readIndex: -1 };
     this.pending.add(sequence, pending);
     this.submit(pending);
   }
@@ -365,9 +374,8 @@ export class Member implements ActorBehavior {
   }
 
   /** What a request proposes through Raft, or null for reads and the lease requests the leader serves. */
-  private internalRequestOf(request: ClientRequest, sequence: number): InternalRequest | null {
-    // No auth yet: every client request is anonymous.
-    const header = headerFor(undefined, sequence);
+  private internalRequestOf(request: ClientRequest, sequence: number, authInfo: AuthInfo | undefined): InternalRequest | null {
+    const header = headerFor(authInfo, sequence);
     switch (request.kind) {
       case "range":
         return null;
@@ -383,6 +391,9 @@ export class Member implements ActorBehavior {
         return { header, type: "leaseRevoke", request: request.request };
       case "alarm":
         return { header, type: "alarm", request: request.request };
+      case "authenticate":
+      case "auth":
+        return authInternalRequest(request, header, this.context.random);
       case "leaseKeepAlive":
       case "leaseTimeToLive":
       case "leaseLeases":
@@ -691,7 +702,7 @@ export class Member implements ActorBehavior {
       }
       this.pending.delete(sequence);
       this.context.cancelTimer(pending.timer);
-      this.respond(pending.client, pending.clientRequestId, this.stateMachine.read(pending.request as Exclude<ClientRequest, ServerRequest>));
+      this.respond(pending.client, pending.clientRequestId, this.stateMachine.read(pending.request as Exclude<ClientRequest, ServerRequest>, pending.authInfo));
     }
     this.readWaiters.length = kept;
   }
@@ -774,7 +785,7 @@ function clientResponseOf(response: InternalResponse): ClientResponse {
     case "alarm":
       return { kind: "alarm", response: response.response };
     default:
-      return kvResponseFromInternal(response);
+      return authClientResponse(response) ?? kvResponseFromInternal(response);
   }
 }
 

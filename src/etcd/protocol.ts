@@ -28,6 +28,7 @@ import type {
   WatchCreateRequest,
   WatchResponse,
 } from "../mvcc/types.js";
+import type { InternalRequestBody, InternalResponse } from "./server/index.js";
 
 export type KvRequest =
   | { readonly kind: "range"; readonly request: RangeRequest }
@@ -55,7 +56,16 @@ export type ServerRequest =
   | { readonly kind: "leaseKeepAlive"; readonly request: { readonly id: number } }
   | { readonly kind: "leaseTimeToLive"; readonly request: { readonly id: number; readonly keys?: boolean } }
   | { readonly kind: "leaseLeases"; readonly request: Readonly<Record<never, never>> }
-  | { readonly kind: "alarm"; readonly request: AlarmRequest };
+  | { readonly kind: "alarm"; readonly request: AlarmRequest }
+  | { readonly kind: "authenticate"; readonly request: { readonly name: string; readonly password: string } }
+  | { readonly kind: "auth"; readonly request: AuthRequestBody };
+
+/**
+ * The Auth service's requests but Authenticate, as they go through Raft (etcd 3.5 proposes every
+ * one of them, reads included); a user's password travels in plain text to the member, which
+ * hashes it before proposing.
+ */
+export type AuthRequestBody = Exclude<InternalRequestBody, { readonly type: "put" | "deleteRange" | "txn" | "compaction" | "leaseGrant" | "leaseRevoke" | "alarm" | "authenticate" }>;
 
 export interface LeaseKeepAliveResponse {
   readonly header: ResponseHeader;
@@ -79,13 +89,15 @@ export type ServerResponse =
   | { readonly kind: "leaseKeepAlive"; readonly response: LeaseKeepAliveResponse }
   | { readonly kind: "leaseTimeToLive"; readonly response: LeaseTimeToLiveResponse }
   | { readonly kind: "leaseLeases"; readonly response: { readonly header: ResponseHeader; readonly leases: readonly { readonly id: number }[] } }
-  | { readonly kind: "alarm"; readonly response: AlarmResponse };
+  | { readonly kind: "alarm"; readonly response: AlarmResponse }
+  | { readonly kind: "authenticate"; readonly response: { readonly header: ResponseHeader; readonly token: string } }
+  | { readonly kind: "auth"; readonly response: InternalResponse };
 
 /** Any request a client sends. */
 export type ClientRequest = KvRequest | ServerRequest;
 export type ClientResponse = KvResponse | ServerResponse;
 
-const serverKinds: ReadonlySet<string> = new Set(["leaseGrant", "leaseRevoke", "leaseKeepAlive", "leaseTimeToLive", "leaseLeases", "alarm"]);
+const serverKinds: ReadonlySet<string> = new Set(["leaseGrant", "leaseRevoke", "leaseKeepAlive", "leaseTimeToLive", "leaseLeases", "alarm", "authenticate", "auth"]);
 
 export function isServerRequest(request: ClientRequest): request is ServerRequest {
   return serverKinds.has(request.kind);
@@ -197,6 +209,10 @@ export function describeRequest(request: ClientRequest): string {
       return `lease timetolive ${request.request.id.toString(16)}${request.request.keys ? " --keys" : ""}`;
     case "leaseLeases":
       return "lease list";
+    case "authenticate":
+      return `authenticate ${request.request.name}`;
+    case "auth":
+      return request.request.type;
     case "alarm":
       return request.request.action === "GET" ? "alarm list" : `alarm ${request.request.action === "DEACTIVATE" ? "disarm" : "activate"} ${request.request.alarm}`;
     case "range": {
@@ -229,6 +245,10 @@ export function describeOutcome(outcome: Outcome<ClientResponse>): string {
       return `ok, ${response.response.leases.length} lease${response.response.leases.length === 1 ? "" : "s"}`;
     case "alarm":
       return `ok, ${response.response.alarms.length} alarm${response.response.alarms.length === 1 ? "" : "s"}`;
+    case "authenticate":
+      return "ok, token assigned";
+    case "auth":
+      return `ok, ${response.response.type}`;
     case "range":
       return `ok, ${response.response.count} key${response.response.count === 1 ? "" : "s"} at revision ${response.response.header.revision}`;
     case "deleteRange":

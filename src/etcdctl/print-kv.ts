@@ -219,6 +219,9 @@ function watchJson(context: PrintContext, response: WatchResponse): GoObject {
 export function watchCancelError(response: WatchResponse): string {
   if (response.compactRevision !== 0) return "etcdserver: mvcc: required revision has been compacted";
   if (response.cancelReason === "") return "etcdserver: mvcc: required revision is a future revision";
+  // A creation refused with a reason closes clientv3's stream with that reason as the error
+  // (`addSubstream`: closeErr = v3rpc.Error(errors.New(reason))), e.g. a watch auth does not allow.
+  if (response.created) return response.cancelReason;
   // A reason that is one of etcd's own errors comes back as that error; any other as the gRPC status.
   return response.cancelReason.startsWith("etcdserver: ") ? response.cancelReason : `rpc error: code = FailedPrecondition desc = ${response.cancelReason}`;
 }

@@ -26,8 +26,9 @@ import { World } from "../sim/world.js";
 import { AdminCommands, type AdminCommand, isAdminCommand } from "./admin-commands.js";
 import { LabError, LAB_ADMIN_COMMANDS, runLabAdmin } from "./lab-admin.js";
 import { isServerCommand, serverOutcome, type ServerCommand } from "./server-commands.js";
-import { runKubectl, writeHeredoc } from "./kubectl-commands.js";
 import { ShellWatches } from "./watch-commands.js";
+import { authenticateLine, type AuthCommand, authOutcome, isAuthCommand } from "./auth-commands.js";
+import { runKubectl, writeHeredoc } from "./kubectl-commands.js";
 
 /** The client actor the shell sends its requests through. */
 export const SHELL_CLIENT = "c1";
@@ -132,6 +133,7 @@ export class ShellSession {
       return 0;
     } finally {
       this.io = previous;
+      this.cluster.client(CLIENT).token = undefined;
     }
   }
 
@@ -178,6 +180,11 @@ export class ShellSession {
     if (request === undefined) this.print({ stdout: parsed.prompt, stderr: parsed.notice, exitCode: 0 });
     if (isLocalCommand(command)) {
       this.print(printLocalCommand({ ...parsed, command }));
+      return;
+    }
+    if (!this.authenticate(parsed)) return;
+    if (request === undefined && isAuthCommand(command)) {
+      this.executeAuth(parsed, command);
       return;
     }
     if (command.kind === "watch") {
@@ -230,6 +237,31 @@ export class ShellSession {
     this.world.runFor(timeoutUs + 1, () => answer !== undefined);
     if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
     return answer;
+  }
+
+  /**
+   * clientv3's authentication of a line with `--user`: the client sends the token with the line's
+   * requests (and the watches it starts). False when it was refused (the error is printed).
+   */
+  private authenticate(parsed: ParsedCommandLine): boolean {
+    const client = this.cluster.client(CLIENT);
+    client.token = undefined;
+    if (parsed.global.user === undefined) return true;
+    const endpoint = this.endpointMember(parsed.global.endpoints);
+    const authenticated = authenticateLine(parsed, (request) => this.callServer(endpoint, request, parsed.global.commandTimeoutUs));
+    if (!authenticated.ok) {
+      this.print(authenticated.output);
+      return false;
+    }
+    client.token = authenticated.token;
+    return true;
+  }
+
+  /** Runs a user, role or auth command: its Auth-service requests through c1, then etcdctl's output. */
+  private executeAuth(parsed: ParsedCommandLine, command: AuthCommand): void {
+    const endpoint = this.endpointMember(parsed.global.endpoints);
+    const outcome = authOutcome(command, (request) => this.callServer(endpoint, request, parsed.global.commandTimeoutUs));
+    this.print(printOutcome(parsed, outcome, { cluster: this.header(endpoint) }));
   }
 
   /** Runs a lease or alarm command: its server requests through c1, then etcdctl's output. */
@@ -362,7 +394,7 @@ export class ShellSession {
       default:
         if (this.labAdmin(name, words)) return;
         throw new LineError(
-          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo, :watches, :unwatch, ${LAB_ADMIN_COMMANDS.join(", ")})`,
+          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo, :watches, :unwatch, :write, ${LAB_ADMIN_COMMANDS.join(", ")})`,
         );
     }
   }
