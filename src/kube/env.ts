@@ -9,6 +9,7 @@ import type { Micros } from "../sim/time.js";
 import { ApiServer, DEFAULT_COMPACTION_INTERVAL_US } from "./apiserver.js";
 import { type KubeCallOutcome, kubeClientActor } from "./client.js";
 import type { KubeRequest } from "./protocol.js";
+import { ControllerManager, type CounterReport, CounterWriter, type CounterWriterOptions, type ManagerReport, Watcher, type WatcherReport } from "./controllers.js";
 
 /** The API server started on demand (by the first kubectl line) when none was started explicitly. */
 export const DEFAULT_APISERVER = "apiserver-1";
@@ -27,6 +28,10 @@ const environments = new WeakMap<EtcdCluster, KubeEnv>();
 
 export class KubeEnv {
   readonly servers: string[] = [];
+  /** Reports of the controllers started, by actor name (they outlive a crash of their actor). */
+  readonly writers = new Map<string, CounterReport>();
+  readonly managers = new Map<string, ManagerReport>();
+  readonly watchers = new Map<string, WatcherReport>();
 
   private constructor(readonly cluster: EtcdCluster) {}
 
@@ -78,5 +83,33 @@ export class KubeEnv {
     this.cluster.world.runFor(KUBECTL_TIMEOUT_US + 1, () => answer !== undefined);
     if (answer === undefined) throw new Error("assertion failed: a kube client call always ends by its own timeout");
     return answer;
+  }
+
+  private spawn(name: string): void {
+    if (this.cluster.world.has(name)) throw new InputError(`an actor named '${name}' already exists`);
+  }
+
+  startCounterWriter(name: string, options: Omit<CounterWriterOptions, "server"> & { readonly server?: string }): void {
+    this.spawn(name);
+    const report: CounterReport = { succeeded: 0, failed: 0, conflicts: 0, retries: 0, lastError: "" };
+    const full = { ...options, server: this.server(options.server) };
+    this.writers.set(name, report);
+    this.cluster.world.spawn(name, (context) => new CounterWriter(context, full, report));
+  }
+
+  startControllerManager(name: string, server?: string): void {
+    this.spawn(name);
+    const report: ManagerReport = { leading: false, acquired: 0, lost: 0 };
+    const target = this.server(server);
+    this.managers.set(name, report);
+    this.cluster.world.spawn(name, (context) => new ControllerManager(context, target, report));
+  }
+
+  startWatcher(name: string, options: { readonly server?: string; readonly resource: string; readonly namespace: string; readonly resourceVersion: string }): void {
+    this.spawn(name);
+    const full = { ...options, server: this.server(options.server) };
+    const report: WatcherReport = { events: 0, gone: 0, relists: 0, resourceVersion: options.resourceVersion };
+    this.watchers.set(name, report);
+    this.cluster.world.spawn(name, (context) => new Watcher(context, full, report));
   }
 }

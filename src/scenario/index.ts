@@ -7,6 +7,7 @@ import "./pingpong-cluster.js";
 import "./etcd-cluster.js";
 import "./raft-steps.js";
 import "./fuzz-steps.js";
+import "./kube-steps.js";
 import "./shell-steps.js";
 
 export { loadScenarioFile, parseScenario, type Scenario } from "./scenario.js";
