@@ -275,7 +275,7 @@ function transcriptDifference(expected: string, actual: string): string {
   for (let index = 0; index < Math.max(want.length, got.length); index++) {
     if (want[index] === got[index]) continue;
     const shown = (text: string | undefined) => (text === undefined ? "(end of transcript)" : quoted(text));
-    return `transcript line ${index + 1}: expected ${shown(want[index])}, got ${shown(got[index])}`;
+    return `transcript line ${index + 1}: expected ${shown(want[index])}, got ${shown(got[index])} (the whole transcript: ${quoted(withoutTrailingNewlines(actual))})`;
   }
   return "transcripts equal";
 }

@@ -37,27 +37,20 @@ describe("the etcdctl step", () => {
   it("runs a line with etcdctl's exact output, and checks stdout and stderr exactly (trailing newlines aside)", () => {
     const steps = `  - etcdctl: put foo bar
   - etcdctl: {line: "etcdctl get foo", output: "foo\\nbar"}
+  - etcdctl: put fox den
   - etcdctl:
-      line: get foo -w fields
+      line: get fo --prefix --rev=0 -w simple
       output: |
-        "ClusterID" : 14841639068965178418
-        "MemberID" : 626980046172116160
-        "Revision" : 2
-        "RaftTerm" : 1
-        "Key" : "foo"
-        "CreateRevision" : 2
-        "ModRevision" : 2
-        "Version" : 1
-        "Value" : "bar"
-        "Lease" : 0
-        "More" : false
-        "Count" : 1
+        foo
+        bar
+        fox
+        den
   - etcdctl: {line: "get", error: "Error: get command needs one argument as key and an optional argument as range_end"}
   - etcdctl: {line: "lease revoke 1234", error: "Error: failed to revoke lease (etcdserver: requested lease not found)"}
 `;
     expect(checks(steps)).toEqual([
       "etcdctl ok etcdctl get foo: output as expected",
-      "etcdctl ok get foo -w fields: output as expected",
+      "etcdctl ok get fo --prefix --rev=0 -w simple: output as expected",
       "etcdctl ok get: error as expected",
       "etcdctl ok lease revoke 1234: error as expected",
     ]);
@@ -115,7 +108,7 @@ describe("the shell step", () => {
 
         :crash n3
         :leader
-        get greeting -w json
+        --endpoints=n2 get greeting --print-value-only
         :crash n3
       transcript: |
         $ put greeting hello
@@ -133,20 +126,20 @@ describe("the shell step", () => {
         $ :crash n3
         $ :leader
         n1
-        $ get greeting -w json
-        {"header":{"cluster_id":14841639068965178418,"member_id":626980046172116160,"revision":3,"raft_term":1},"kvs":[{"key":"Z3JlZXRpbmc=","create_revision":2,"mod_revision":3,"version":2,"value":"Ynll"}],"count":1}
+        $ --endpoints=n2 get greeting --print-value-only
+        bye
 `;
     // The last `:crash n3` is refused (n3 is already crashed): a mistake in the script, with the step's position.
     expect(() => run(steps)).toThrow("t.yaml:7:5: the shell refused ':crash n3': cannot crash n3: it is crashed (it must be up or paused)");
-    const withoutMistake = steps.replace("-w json\n        :crash n3\n", "-w json\n");
+    const withoutMistake = steps.replace("--print-value-only\n        :crash n3\n", "--print-value-only\n");
     expect(checks(withoutMistake)).toEqual(["shell ok script of 5 commands: transcript as expected"]);
   });
 
   it("names the first line where the transcript differs", () => {
     const steps = `  - shell: {script: "put a 1\\nget a\\n:leader", transcript: "$ put a 1\\nOK\\n$ get a\\na\\n2\\n$ :leader\\nn1"}\n`;
-    expect(checks(steps)).toEqual(['shell FAIL script of 3 commands: transcript line 5: expected "2", got "1"']);
+    expect(checks(steps)).toEqual(['shell FAIL script of 3 commands: transcript line 5: expected "2", got "1" (the whole transcript: "$ put a 1\\nOK\\n$ get a\\na\\n1\\n$ :leader\\nn1")']);
     const shorter = `  - shell: {script: "put a 1\\n:leader", transcript: "$ put a 1\\nOK"}\n`;
-    expect(checks(shorter)).toEqual(['shell FAIL script of 2 commands: transcript line 3: expected (end of transcript), got "$ :leader"']);
+    expect(checks(shorter)).toEqual(['shell FAIL script of 2 commands: transcript line 3: expected (end of transcript), got "$ :leader" (the whole transcript: "$ put a 1\\nOK\\n$ :leader\\nn1")']);
   });
 
   it("runs a bare script without checks; the world moves on as the lines say", () => {
