@@ -157,9 +157,12 @@ export const checkSchema = z
     "compact-revision": boundsSchema.optional(),
     leases: boundsSchema.optional(),
     converged: z.literal(true).optional(),
+    exists: keySchema.optional(),
+    voters: boundsSchema.optional(),
+    learners: boundsSchema.optional(),
   })
   .refine((check) => Object.values(check).some((value) => value !== undefined), {
-    message: "a check names at least one condition: leader, status, value, output, term, revision, compact-revision, leases or converged",
+    message: "a check names at least one condition: leader, status, value, exists, output, term, revision, compact-revision, leases, converged, voters or learners",
   });
 
 export type Check = z.infer<typeof checkSchema>;
@@ -196,6 +199,18 @@ export function checkHolds(probe: Probe, check: Check): boolean {
   if (check.value !== undefined) {
     const seen = readKey(probe, check.value.key, "value");
     if (seen === "no leader" || seen !== (check.value.is ?? "(absent)")) return false;
+  }
+  if (check.exists !== undefined) {
+    const seen = readKey(probe, check.exists, "value");
+    if (seen === "no leader" || seen === "(absent)") return false;
+  }
+  for (const [bounds, field] of [
+    [check.voters, "voters"],
+    [check.learners, "learners"],
+  ] as const) {
+    if (bounds === undefined) continue;
+    const count = readAnswer(probe, field);
+    if (count === "no leader" || !within(Number(count), bounds)) return false;
   }
   if (check.output !== undefined) {
     const pattern = new RegExp(check.output, "m");

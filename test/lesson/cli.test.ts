@@ -24,7 +24,10 @@ const LIST = [
   "  conflicts        Optimistic concurrency: where Kubernetes' 409 Conflict comes from",
   "  compaction       Compaction, defragmentation and watches",
   "  leases           Leases: keys that disappear when their owner stops renewing",
+  "  membership       Membership changes: learners, promotion, removal",
+  "  backup-restore   Backup and restore: etcdctl snapshot, a new data directory, the static pod manifest",
   "  reads            Linearizable and serializable reads",
+  "  kubernetes       What Kubernetes keeps in etcd, and where",
 ];
 
 describe("etcdlab lesson", () => {
