@@ -110,10 +110,8 @@ export class LiveController {
     return action === "heal" ? done : `${done} ${node}`;
   }
 
-  /** Runs a `:` prompt line: etcdctl, a lab command, or kubectl (not available yet). */
+  /** Runs a `:` prompt line: etcdctl, kubectl or a lab command, as the piped shell runs it. */
   execute(line: string): { stdout: string; stderr: string } {
-    const trimmed = line.trim();
-    if (/^kubectl(\s|$)/.test(trimmed)) return { stdout: "", stderr: "kubectl is not available yet\n" };
-    return this.session.execute(trimmed);
+    return this.session.execute(line.trim());
   }
 }

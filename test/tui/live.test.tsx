@@ -133,7 +133,7 @@ describe("live mode", () => {
     await press(app, ":");
     await type(app, "kubectl get pods");
     frame = await press(app, ENTER);
-    expect(frame.split("\n")).toContain("kubectl is not available yet");
+    expect(frame.split("\n")).toContain("No resources found in default namespace.");
 
     await press(app, ":");
     await type(app, ":crash n9");
