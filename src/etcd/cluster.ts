@@ -12,6 +12,7 @@ import { type ClientActor, spawnClient } from "./client.js";
 import type { TraceEvent } from "./events.js";
 import { History } from "./history.js";
 import { HostFiles } from "./host-files.js";
+import { writeKubeadmPki } from "./pki.js";
 import { Member, type MemberOptions } from "./member.js";
 import { ClusterMembership } from "./membership.js";
 import { ClusterMetrics } from "./metrics.js";
@@ -45,6 +46,11 @@ export interface ClusterOptions {
   readonly observe: boolean;
   /** The apply layer's settings (quota, lease TTL minimum, ...); etcd's defaults when absent. */
   readonly server?: EtcdServerConfig;
+  /**
+   * A secure cluster (pki.ts): kubeadm's etcd PKI in `files`, https client URLs, and clients must
+   * present a certificate the etcd CA signed (`--client-cert-auth`).
+   */
+  readonly secure?: boolean;
 }
 
 export interface Violation {
@@ -81,6 +87,10 @@ export class EtcdCluster {
     this.history.onReturn((operation) => this.staleReads.observe(operation));
     this.membership = new ClusterMembership(this.members);
     this.metrics = new ClusterMetrics(world);
+    if (options.secure === true) {
+      writeKubeadmPki(this.files, this.members);
+      for (const record of this.membership.list()) record.clientURLs = record.clientURLs.map((url) => url.replace(/^http:/, "https:"));
+    }
     writeStaticPodManifest(this.files, this.membership);
     for (const name of this.members) this.spawnMember(name, this.members, []);
   }

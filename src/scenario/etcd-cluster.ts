@@ -81,6 +81,8 @@ defineCluster({
     "snapshot-entries": z.number().int().min(1).default(DEFAULT_SETTINGS.snapshotEntries),
     "catch-up-entries": z.number().int().min(0).default(DEFAULT_SETTINGS.catchUpEntries),
     "quota-backend-bytes": z.number().int().min(1).optional(),
+    /** A secure cluster (src/etcd/pki.ts): kubeadm's etcd PKI under /etc/kubernetes/pki, https client URLs, client certificates required. */
+    secure: z.boolean().default(false),
   }),
   create: (world, options, bugs): Lab => {
     if (options["heartbeat-ticks"] >= options["election-ticks"]) {
@@ -93,6 +95,7 @@ defineCluster({
       members: options.members,
       bugs,
       observe: true,
+      secure: options.secure,
       ...(options["quota-backend-bytes"] !== undefined ? { server: { quotaBackendBytes: options["quota-backend-bytes"] } } : {}),
       settings: {
         tickUs: options.tick,

@@ -5,11 +5,12 @@
  */
 import { parse as parseYaml } from "yaml";
 import { EtcdCluster, DEFAULT_SETTINGS, summarizeMessage } from "../etcd/cluster.js";
-import type { CallOutcome, ServerCallOutcome } from "../etcd/client.js";
+import { CLIENT_DEADLINE_EXCEEDED, type CallOutcome, type ServerCallOutcome } from "../etcd/client.js";
 import type { KvRequest, KvResponse, Outcome, ServerRequest, ServerResponse } from "../etcd/protocol.js";
 import {
   type ClusterHeader,
   type CommandOutput,
+  exitCodes,
   isLocalCommand,
   kvRequestOf,
   outcomeOfKv,
@@ -27,6 +28,7 @@ import { AdminCommands, type AdminCommand, isAdminCommand } from "./admin-comman
 import { LabError, LAB_ADMIN_COMMANDS, runLabAdmin } from "./lab-admin.js";
 import { isServerCommand, serverOutcome, type ServerCommand } from "./server-commands.js";
 import { ShellWatches } from "./watch-commands.js";
+import { retryWarning, tlsOutcome } from "../etcd/pki.js";
 import { authenticateLine, type AuthCommand, authOutcome, isAuthCommand } from "./auth-commands.js";
 import { runKubectl, writeHeredoc } from "./kubectl-commands.js";
 
@@ -57,6 +59,8 @@ export interface ShellSessionOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Subscribed to the world's trace (per-message events included) before the cluster starts. */
   readonly listener?: TraceListener<TypedEvent>;
+  /** A secure cluster (kubeadm's PKI, client certificates required): `etcdlab shell --secure`. */
+  readonly secure?: boolean;
 }
 
 /**
@@ -92,7 +96,7 @@ export class ShellSession {
     }
     this.world = new World({ seed: options.seed, summarize: summarizeMessage });
     if (options.listener !== undefined) this.world.trace.subscribe(options.listener, { messages: true });
-    this.cluster = new EtcdCluster(this.world, { members: options.members, settings: DEFAULT_SETTINGS, bugs: [], observe: true });
+    this.cluster = new EtcdCluster(this.world, { members: options.members, settings: DEFAULT_SETTINGS, bugs: [], observe: true, secure: options.secure === true });
     this.cluster.client(CLIENT);
     this.world.runFor(FIRST_LEADER_LIMIT_US, () => this.cluster.leader() !== undefined);
   }
@@ -182,7 +186,7 @@ export class ShellSession {
       this.print(printLocalCommand({ ...parsed, command }));
       return;
     }
-    if (!this.authenticate(parsed)) return;
+    if (!this.connect(parsed) || !this.authenticate(parsed)) return;
     if (request === undefined && isAuthCommand(command)) {
       this.executeAuth(parsed, command);
       return;
@@ -237,6 +241,32 @@ export class ShellSession {
     this.world.runFor(timeoutUs + 1, () => answer !== undefined);
     if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
     return answer;
+  }
+
+  /**
+   * etcdctl's client configuration and first connection (pki.ts): TLS files that cannot be read
+   * end the line at once; a connection that never comes up (plain text to a secure cluster, an
+   * unknown CA, no client certificate) costs the command's timeout, then etcdctl's warning and
+   * error. A watch just waits, as etcdctl watch does: it prints nothing. False when the line ends.
+   */
+  private connect(parsed: ParsedCommandLine): boolean {
+    // snapshot restore and status read a file and never dial (etcdctl builds no client for them).
+    if (parsed.command.kind === "snapshot-restore" || parsed.command.kind === "snapshot-status") return true;
+    const global = parsed.global;
+    const endpoint = global.endpoints[0] ?? "127.0.0.1:2379";
+    const scheme = /^(https?):\/\//.exec(endpoint)?.[1] ?? "";
+    const tls = { scheme, insecureTransport: global.insecureTransport, insecureSkipTlsVerify: global.insecureSkipTlsVerify, cacert: global.cacert, cert: global.cert, key: global.key };
+    const outcome = tlsOutcome(this.cluster.files, tls, this.cluster.options.secure === true);
+    if (outcome.kind === "ok") return true;
+    if (outcome.kind === "config") {
+      this.print({ stdout: "", stderr: `Error: ${outcome.message}\n`, exitCode: exitCodes.badArgs });
+      return false;
+    }
+    if (parsed.command.kind === "watch") return false;
+    this.world.runFor(global.commandTimeoutUs);
+    this.io.error(retryWarning(this.world.now, endpoint, outcome.error));
+    this.print(printOutcome(parsed, { ok: false, error: CLIENT_DEADLINE_EXCEEDED }, { cluster: this.header(this.cluster.members[0] as string) }));
+    return false;
   }
 
   /**

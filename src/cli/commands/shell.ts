@@ -1,5 +1,5 @@
 /**
- * `etcdlab shell [--members N] [--seed N] [-w FORMAT]`: etcdctl against a simulated cluster.
+ * `etcdlab shell [--members N] [--seed N] [--secure] [-w FORMAT]`: etcdctl against a simulated cluster.
  *
  * The shell builds a world and an etcd cluster (default settings), runs it until a leader exists,
  * then reads its input (piped: one command per line, no prompt). A line is either
@@ -33,6 +33,17 @@
  * snapshot's keys and revision) while the other members stop; pointing it back at /var/lib/etcd
  * starts the old cluster again, its data untouched.
  *
+ * Watches (src/shell/watch-commands.ts): `watch KEY [RANGE_END] [--prefix] [--rev N] [--prev-kv]
+ * [--progress-notify]` runs in the background of the script: the line returns once the watch is
+ * created, and its events print when they reach the client, between the following lines' output,
+ * in the line's -w format; `:watches` lists the running watches, `:unwatch [ID]` ends one (or
+ * all). Auth (src/shell/auth-commands.ts): `user ...`, `role ...`, `auth enable|disable|status`
+ * go through Raft; `--user name:password` (or `--user name --password pw`) authenticates the line
+ * and its requests carry the token. `--secure` starts a secure cluster (src/etcd/pki.ts): kubeadm's
+ * etcd PKI under /etc/kubernetes/pki, https client URLs, and a line needs `--cacert
+ * /etc/kubernetes/pki/etcd/ca.crt --cert ... --key ...` (or ETCDCTL_CACERT, ETCDCTL_CERT,
+ * ETCDCTL_KEY) with a client pair the etcd CA signed, or it is refused as etcdctl is refused.
+ *
  * On a terminal (stdin and stdout both TTYs) the shell opens the terminal UI in live mode instead
  * (`openLive`): the same session, its trace feeding the UI's Timeline; the world advances while
  * playing (space), live keys crash, restart, pause, isolate and heal the selected member, and the
@@ -42,14 +53,14 @@
  * lines and lines starting with `#` are skipped. Everything runs in virtual time: the same input
  * and seed give the same output. Exit 0 at the end of the input.
  */
-import { flagInteger, flagString, parseArgs, UsageError } from "../args.js";
+import { flagBoolean, flagInteger, flagString, parseArgs, UsageError } from "../args.js";
 import { type Command, EXIT_OK } from "../cli.js";
 import type { CommandIo } from "../io.js";
 import { ShellSession } from "../../shell/session.js";
 
 export const command: Command = {
   name: "shell",
-  usage: "shell [--members N] [--seed N] [-w FORMAT]",
+  usage: "shell [--members N] [--seed N] [--secure] [-w FORMAT]",
   summary: "run etcdctl commands and lab commands (:crash n1, :partition n1 | n2 n3, ...) against a simulated cluster",
   run: async (argv, io) => runShell(argv, io),
 };
@@ -60,6 +71,7 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
   const args = parseArgs(argv, {
     members: { kind: "integer" },
     seed: { kind: "integer" },
+    secure: { kind: "boolean" },
     "write-out": { kind: "string", short: "w" },
   });
   if (args.positionals.length > 0) throw new UsageError(`shell takes no arguments (got '${args.positionals[0]}'); it reads commands from stdin`);
@@ -67,6 +79,7 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
   if (members < 1 || members > 9) throw new UsageError(`flag '--members' must be between 1 and 9 (got ${members})`);
   const seed = flagInteger(args, "seed") ?? 1;
   if (seed < 0 || seed > 2 ** 32 - 1) throw new UsageError(`flag '--seed' must be between 0 and 4294967295 (got ${seed})`);
+  const secure = flagBoolean(args, "secure");
   const format = flagString(args, "write-out");
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`flag '--write-out' must be one of ${FORMATS.join(", ")} (got '${format}')`);
@@ -83,12 +96,12 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
       title: `etcdlab shell, ${members} members, seed ${seed}`,
       colors: colorsWanted(io.env),
       stdin: io.stdin,
-      start: (listener) => new ShellSession({ members, seed, env, listener }),
+      start: (listener) => new ShellSession({ members, seed, env, listener, secure }),
     });
     return EXIT_OK;
   }
 
-  const session = new ShellSession({ members, seed, env });
+  const session = new ShellSession({ members, seed, env, secure });
   const lines = splitLines(await readAll(io.stdin));
   let index = 0;
   while (index < lines.length) {
