@@ -63,10 +63,12 @@ export class History {
 /**
  * Whether an error proves the request did not take effect. A server-side timeout or a lost leader
  * does not: the proposal may still commit ("etcd does not send abort responses to clients'
- * outstanding requests"), so those outcomes stay unknown.
+ * outstanding requests"), so those outcomes stay unknown. Nor does "database space exceeded": the
+ * write that crosses the quota is applied and then answered with it (etcd's quotaApplierV3).
  */
 export function definitelyFailed(error: EtcdError): boolean {
   return !(
+    error.message === "etcdserver: mvcc: database space exceeded" ||
     error.message === "etcdserver: request timed out" ||
     error.message === "etcdserver: leader changed" ||
     error.message === "etcdserver: request timed out, possibly due to previous leader failure" ||

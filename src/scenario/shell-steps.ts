@@ -160,9 +160,10 @@ const lineStepSchema = z.preprocess(
       stdin: z.string().optional(),
       output: z.string().optional(),
       error: z.string().optional(),
+      matches: regexSchema.optional(),
       capture: captureSchema,
     },
-    { error: "expected a shell line such as 'put foo bar', or a mapping {line, stdin, output, error, capture}" },
+    { error: "expected a shell line such as 'put foo bar', or a mapping {line, stdin, output, error, matches, capture}" },
   ),
 );
 
@@ -188,6 +189,11 @@ export function defineShellLineStep(name: string, summary: string, example: stri
       const checks: StepCheck[] = [];
       if (step.output !== undefined) checks.push(compare(name, line, "output", substitute(run, state.variables, step.output), output.stdout));
       if (step.error !== undefined) checks.push(compare(name, line, "error", substitute(run, state.variables, step.error), output.stderr));
+      if (step.matches !== undefined) {
+        const pattern = substitute(run, state.variables, step.matches);
+        const passed = new RegExp(pattern).test(output.stdout);
+        checks.push({ kind: name, passed, detail: passed ? `${line}: output matches /${pattern}/` : `${line}: expected output matching /${pattern}/, got ${quoted(withoutTrailingNewlines(output.stdout))}` });
+      }
       checks.push(...capture(run, state, line, step.capture, output.stdout));
       return checks;
     },
@@ -196,7 +202,7 @@ export function defineShellLineStep(name: string, summary: string, example: stri
 
 defineShellLineStep(
   "etcdctl",
-  "run one etcdctl line against the cluster as `etcdlab shell` does, with etcdctl's exact output; optionally give it `stdin` (txn), check its `output` (stdout) and `error` (stderr) exactly, and `capture` part of the output as `${NAME}` for later steps",
+  "run one etcdctl line against the cluster as `etcdlab shell` does, with etcdctl's exact output; optionally give it `stdin` (txn), check its `output` (stdout) and `error` (stderr) exactly or `matches` a regular expression, and `capture` part of the output as `${NAME}` for later steps",
   '- etcdctl: {line: "get foo --print-value-only", output: bar}',
   `
 The line is what you would type after \`etcdctl\` (the word itself is optional), global flags
@@ -213,7 +219,8 @@ The long form checks what etcdctl printed. \`output\` is its standard output and
 error, each compared exactly except for trailing newlines; a mismatch fails the run (exit 1) with
 both texts. \`stdin\` is what the command reads from its standard input: txn's compares, success and
 failure sections, each ending with an empty line (write \`|+\` to keep the final empty line, as a
-plain \`|\` drops it and etcdctl then stops with \`Error: EOF\`). \`capture\` saves the first group of
+plain \`|\` drops it and etcdctl then stops with \`Error: EOF\`). \`matches\` is a regular expression
+the standard output must match, for outputs holding IDs or sizes that vary. \`capture\` saves the first group of
 a regular expression (or the whole match) over the standard output in a variable, which later
 \`etcdctl\` and \`shell\` steps use as \`\${NAME}\`, in lines and in expected outputs; a capture that
 does not match fails the run.
@@ -236,6 +243,7 @@ does not match fails the run.
 - etcdctl: {line: "lease revoke 1234", error: "Error: failed to revoke lease (etcdserver: requested lease not found)"}
 - etcdctl: {line: "lease grant 10", capture: {LEASE: "lease ([0-9a-f]+) granted"}}
 - etcdctl: {line: "put lock me --lease=\${LEASE}", output: OK}
+- etcdctl: {line: "lease list", matches: "^found 1 leases\\n\${LEASE}\\n$"}
 \`\`\`
 
 A line the shell refuses (\`etcdlab shell: ...\`: an unknown lab command, an unknown member) is a

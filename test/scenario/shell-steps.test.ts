@@ -88,6 +88,11 @@ describe("the etcdctl step", () => {
     expect(result.expectations.results.map((record) => `${record.where} ${record.kind}: ${record.detail}`)).toEqual(['t.yaml:8:5 etcdctl: get foo: expected output "foo\\nbaz", got "foo\\nbar"']);
   });
 
+  it("checks an output against a regular expression", () => {
+    const steps = `  - etcdctl: {line: "put a b", matches: "^O"}\n  - etcdctl: {line: "get a", matches: "^b"}\n`;
+    expect(checks(steps)).toEqual(["etcdctl ok put a b: output matches /^O/", 'etcdctl FAIL get a: expected output matching /^b/, got "a\\nb"']);
+  });
+
   it("reports a capture that does not match", () => {
     expect(checks(`  - etcdctl: {line: "put a b", capture: {ID: "lease (\\\\w+)"}}\n`)).toEqual(['capture FAIL put a b: capture ID: /lease (\\w+)/ does not match the output "OK\\n"']);
   });
