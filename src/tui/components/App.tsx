@@ -18,6 +18,7 @@ import { formatTime, narrate } from "../narration.js";
 import { LIVE_DEFAULT_SPEED_LEVEL, LIVE_SPEEDS, LIVE_TICK_MS, LIVE_TICK_US, type LiveController, type NodeAction } from "../live.js";
 import { DEFAULT_SPEED_LEVEL, FilteredEvents, parseGoto, SPEEDS } from "../navigation.js";
 import type { Timeline } from "../timeline.js";
+import { PromptHistory } from "../prompt-history.js";
 import { ClusterPane, HelpOverlay, Lines, LineView, LogPane, NarrationPane } from "./panes.js";
 
 export interface AppProps {
@@ -131,6 +132,7 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
   const [follow, setFollow] = useState(live !== undefined);
   const [selected, setSelected] = useState(0);
   const [output, setOutput] = useState<readonly string[]>([]);
+  const [history] = useState(() => new PromptHistory());
   const following = live !== undefined && follow;
   // Following, the cursor is the newest event (of the filter, when one is set).
   const followed = filter === null ? length - 1 : (filter.indexes.at(filter.indexes.length - 1) ?? storedCursor);
@@ -176,7 +178,10 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
         const node = live.members[selected];
         if (node === undefined) setNotice("no member selected");
         else setNotice(live.act(action, node));
-      } else if (input === ":") setMode({ kind: "command", text: "" });
+      } else if (input === ":") {
+        history.reset();
+        setMode({ kind: "command", text: "" });
+      }
       else if (key.end) {
         setFollow(true);
         setNotice(null);
@@ -216,6 +221,7 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
     setMode({ kind: "normal" });
     if (mode.kind === "command") {
       if (live === undefined || text.trim() === "") return;
+      history.add(text);
       const result = live.execute(text);
       const lines = `${result.stdout}${result.stderr}`.split("\n");
       if (lines[lines.length - 1] === "") lines.pop();
@@ -250,7 +256,10 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
       if (mode.kind !== "goto" && mode.kind !== "filter" && mode.kind !== "command") return;
       if (key.return) submit(mode.text);
       else if (key.escape) setMode({ kind: "normal" });
-      else if (key.backspace || key.delete) setMode({ ...mode, text: mode.text.slice(0, -1) });
+      else if (mode.kind === "command" && (key.upArrow || key.downArrow)) {
+        const recalled = key.upArrow ? history.up(mode.text) : history.down();
+        if (recalled !== undefined) setMode({ kind: "command", text: recalled });
+      } else if (key.backspace || key.delete) setMode({ ...mode, text: mode.text.slice(0, -1) });
       else if (!key.ctrl && !key.meta && input !== "") setMode({ ...mode, text: mode.text + input });
     },
     { isActive: mode.kind === "goto" || mode.kind === "filter" || mode.kind === "command" },
