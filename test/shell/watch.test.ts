@@ -108,6 +108,16 @@ describe("etcdctl watch in the shell", () => {
     expect(text).toBe(["PUT", "k", "1", "OK", "OK", "PUT", "k", "2", "PUT", "k", "3", "OK", "1 watch k --endpoints n1,n2,n3 (n1, n2, n3, 3 events)", ""].join("\n"));
   });
 
+  it("moves a watch off a member cut off with the old leader, and delivers the new leader's writes", () => {
+    const text = interleaved(["watch k --endpoints n1,n2,n3", ":leader", ":partition n1 | n2 n3", ":advance 3s", ":leader", "put k 1 --endpoints n2", "put k 2 --endpoints n3", ":advance 3s", ":heal", ":watches"]);
+    expect(text).toBe(["n1", "n2", "OK", "OK", "PUT", "k", "1", "PUT", "k", "2", "1 watch k --endpoints n1,n2,n3 (n1, n2, n3, 2 events)", ""].join("\n"));
+  });
+
+  it("prints etcd's progress notifications (every 10 minutes, when no event was sent since the last tick)", () => {
+    const text = interleaved(["watch k --progress-notify", "put k v", ":advance 601s", ":echo ten minutes", ":advance 600s"]);
+    expect(text).toBe(["PUT", "k", "v", "OK", "ten minutes", "progress notify: 2", ""].join("\n"));
+  });
+
   it("refuses watch -i with one line, and runs from the piped shell", async () => {
     const io = memoryIo({ stdin: "watch -i\nwatch k\nput k v\n" });
     expect(await runCli(["shell"], io)).toBe(0);
