@@ -14,7 +14,7 @@ export class ExerciseRun {
   private solved = false;
 
   constructor(readonly exercise: Exercise, options: { seed?: number; listener?: TraceListener<TypedEvent> } = {}) {
-    this.run = new ScriptRun(exercise.members, options.seed ?? exercise.seed, options.listener);
+    this.run = new ScriptRun({ members: exercise.members, seed: options.seed ?? exercise.seed, secure: exercise.secure, ...(options.listener === undefined ? {} : { listener: options.listener }) });
     for (const line of exercise.setup) this.run.run(line);
   }
 

@@ -8,7 +8,7 @@
  * order: 1
  * scenarios: [quorum-loss]          # shipped scenarios the checkpoints pause (scenarios/*.yaml)
  * scripts:                          # or short shell scripts of their own (etcdlab shell lines)
- *   revisions: {members: 3, lines: ["put foo bar", "get foo -w json"]}
+ *   revisions: {members: 3, lines: ["put foo bar", "get foo -w json"]}   # seed: N pins it against --seed
  * ---
  * The story, in short paragraphs.
  *
@@ -46,6 +46,8 @@ import { answerSourceSchema, checkSchema, type AnswerSource, type Check } from "
 export interface LessonScript {
   readonly name: string;
   readonly members: number;
+  /** kubeadm's PKI: client certificates required (etcdlab shell --secure). */
+  readonly secure: boolean;
   readonly seed: number | undefined;
   readonly lines: readonly string[];
 }
@@ -72,6 +74,7 @@ export interface Exercise {
   readonly where: string;
   readonly goal: string;
   readonly members: number;
+  readonly secure: boolean;
   readonly seed: number;
   /** Lines run before the learner's first line (not checked). */
   readonly setup: readonly string[];
@@ -104,6 +107,7 @@ const FRONT_MATTER_KEYS = ["title", "summary", "order", "seed", "scenarios", "sc
 
 const scriptSchema = z.strictObject({
   members: z.number().int().min(1).max(9).default(3),
+  secure: z.boolean().default(false),
   seed: seedSchema.optional(),
   /** etcdctl and lab lines; an empty line ends a txn section, as on etcdctl's stdin. */
   lines: z.array(z.string()).min(1),
@@ -141,6 +145,7 @@ const checkpointSchema = z.strictObject({
 const exerciseSchema = z.strictObject({
   goal: z.string().min(1),
   members: z.number().int().min(1).max(9).default(3),
+  secure: z.boolean().default(false),
   seed: seedSchema.optional(),
   setup: z.array(z.string()).default([]),
   check: checkSchema,
@@ -176,7 +181,7 @@ export function parseLesson(text: string, fileName: string): Lesson {
   const front = parseFrontMatter(lines.slice(1, end).join("\n"), fileName);
   const name = basename(fileName).replace(/\.md$/, "");
   const runs = [...front.scenarios, ...Object.keys(front.scripts)];
-  const scripts = Object.entries(front.scripts).map(([scriptName, script]): LessonScript => ({ name: scriptName, members: script.members, seed: script.seed, lines: script.lines }));
+  const scripts = Object.entries(front.scripts).map(([scriptName, script]): LessonScript => ({ name: scriptName, members: script.members, secure: script.secure, seed: script.seed, lines: script.lines }));
   const duplicate = front.scenarios.find((scenario, index) => front.scenarios.indexOf(scenario) !== index || front.scripts[scenario] !== undefined);
   if (duplicate !== undefined) throw new InputError(`${fileName}: the run name '${duplicate}' is used twice (scenarios and scripts share one namespace)`);
 
@@ -281,6 +286,7 @@ function parseExercise(block: Block, fileName: string, lessonSeed: number | unde
     where: `${fileName}:${block.line}`,
     goal: parsed.goal,
     members: parsed.members,
+    secure: parsed.secure,
     seed: parsed.seed ?? lessonSeed ?? 1,
     setup: parsed.setup,
     check: parsed.check,

@@ -74,6 +74,11 @@ export function lessonScenarios(lesson: Lesson, scenariosDir: string): Map<strin
   return scenarios;
 }
 
+/**
+ * Runs every run of the lesson once. `options.seed` (etcdlab lesson --seed) replaces the seeds of
+ * the scenarios and of the scripts that do not pin their own (a script that depends on a
+ * seed-derived value, such as a lease ID, pins its seed).
+ */
 export function walkLesson(lesson: Lesson, scenarios: ReadonlyMap<string, Scenario>, options: { seed?: number } = {}): LessonWalk {
   const checkpoints = lesson.segments.flatMap((segment) => (segment.kind === "checkpoint" ? [segment.checkpoint] : []));
   const pauses = new Map<Checkpoint, Pause>();
@@ -85,7 +90,7 @@ export function walkLesson(lesson: Lesson, scenarios: ReadonlyMap<string, Scenar
     const record =
       scenario !== undefined
         ? walkScenario(scenario, options.seed ?? lesson.seed ?? scenario.seed, mine, pauses)
-        : walkScript(lesson, script as LessonScript, options.seed ?? script?.seed ?? lesson.seed ?? 1, mine, pauses);
+        : walkScript(lesson, script as LessonScript, script?.seed ?? options.seed ?? lesson.seed ?? 1, mine, pauses);
     runs.set(name, record);
   }
   return { lesson, runs, pauses: checkpoints.map((checkpoint) => pauses.get(checkpoint) as Pause) };
@@ -132,7 +137,9 @@ function walkScenario(scenario: Scenario, seed: number, checkpoints: readonly Ch
   const steps = scenarioPauseSteps(scenario, checkpoints);
   const cluster = clusterKinds().get(scenario.cluster.kind);
   assert(cluster !== undefined, `cluster kind ${scenario.cluster.kind} was validated`);
-  assert(scenario.cluster.kind === "etcd" && scenario.nemesis === undefined, `lessons step etcd scenarios without a nemesis (${scenario.name})`);
+  if (scenario.cluster.kind !== "etcd" || scenario.nemesis !== undefined) {
+    throw new InputError(`${checkpoints[0]?.where ?? scenario.file}: a lesson pauses scenarios of etcd members without a nemesis, and ${scenario.name} is not one`);
+  }
   const trace = new Trace<TypedEvent>(true);
   const world = new World({ seed, trace, defaultLink: scenario.network, fsyncLatency: scenario.fsync });
   const lab = cluster.create(world, scenario.cluster.options, scenario.bugs) as EtcdLab;
@@ -187,7 +194,7 @@ function walkScript(lesson: Lesson, script: LessonScript, seed: number, checkpoi
     previous = line;
     return line;
   });
-  const run = new ScriptRun(script.members, seed);
+  const run = new ScriptRun({ members: script.members, seed, secure: script.secure });
   let next = 0;
   let previousIndex = 0;
   let happened: string[] = [];
@@ -235,10 +242,17 @@ export class ScriptRun implements Probe {
   private readonly outputList: string[] = [];
 
   /** `listener` also hears every event (live mode's Timeline). */
-  constructor(members: number, seed: number, listener?: TraceListener<TypedEvent>) {
+  constructor(options: {
+    readonly members: number;
+    readonly seed: number;
+    readonly secure: boolean;
+    readonly listener?: TraceListener<TypedEvent>;
+  }) {
+    const listener = options.listener;
     this.session = new ShellSession({
-      members,
-      seed,
+      members: options.members,
+      seed: options.seed,
+      secure: options.secure,
       listener: (time, event, index) => {
         this.eventList.push(event);
         this.timeList.push(time);
