@@ -191,8 +191,8 @@ export function defineShellLineStep(name: string, summary: string, example: stri
       if (step.error !== undefined) checks.push(compare(name, line, "error", substitute(run, state.variables, step.error), output.stderr));
       if (step.matches !== undefined) {
         const pattern = substitute(run, state.variables, step.matches);
-        const passed = new RegExp(pattern).test(output.stdout);
-        checks.push({ kind: name, passed, detail: passed ? `${line}: output matches /${pattern}/` : `${line}: expected output matching /${pattern}/, got ${quoted(withoutTrailingNewlines(output.stdout))}` });
+        const passed = new RegExp(pattern).test(output.both);
+        checks.push({ kind: name, passed, detail: passed ? `${line}: output matches /${pattern}/` : `${line}: expected output matching /${pattern}/, got ${quoted(withoutTrailingNewlines(output.both))}` });
       }
       checks.push(...capture(run, state, line, step.capture, output.stdout));
       return checks;
@@ -202,7 +202,7 @@ export function defineShellLineStep(name: string, summary: string, example: stri
 
 defineShellLineStep(
   "etcdctl",
-  "run one etcdctl line against the cluster as `etcdlab shell` does, with etcdctl's exact output; optionally give it `stdin` (txn), check its `output` (stdout) and `error` (stderr) exactly or `matches` a regular expression, and `capture` part of the output as `${NAME}` for later steps",
+  "run one etcdctl line against the cluster as `etcdlab shell` does, with etcdctl's exact output; optionally give it `stdin` (txn), check its `output` (stdout) and `error` (stderr) exactly, or that what it printed `matches` a regular expression, and `capture` part of the output as `${NAME}` for later steps",
   '- etcdctl: {line: "get foo --print-value-only", output: bar}',
   `
 The line is what you would type after \`etcdctl\` (the word itself is optional), global flags
@@ -220,7 +220,8 @@ error, each compared exactly except for trailing newlines; a mismatch fails the 
 both texts. \`stdin\` is what the command reads from its standard input: txn's compares, success and
 failure sections, each ending with an empty line (write \`|+\` to keep the final empty line, as a
 plain \`|\` drops it and etcdctl then stops with \`Error: EOF\`). \`matches\` is a regular expression
-the standard output must match, for outputs holding IDs or sizes that vary. \`capture\` saves the first group of
+that what the line printed (standard output and error, in the order written) must match, for
+outputs holding IDs, sizes or times that vary. \`capture\` saves the first group of
 a regular expression (or the whole match) over the standard output in a variable, which later
 \`etcdctl\` and \`shell\` steps use as \`\${NAME}\`, in lines and in expected outputs; a capture that
 does not match fails the run.

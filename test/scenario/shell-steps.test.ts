@@ -88,9 +88,13 @@ describe("the etcdctl step", () => {
     expect(result.expectations.results.map((record) => `${record.where} ${record.kind}: ${record.detail}`)).toEqual(['t.yaml:8:5 etcdctl: get foo: expected output "foo\\nbaz", got "foo\\nbar"']);
   });
 
-  it("checks an output against a regular expression", () => {
-    const steps = `  - etcdctl: {line: "put a b", matches: "^O"}\n  - etcdctl: {line: "get a", matches: "^b"}\n`;
-    expect(checks(steps)).toEqual(["etcdctl ok put a b: output matches /^O/", 'etcdctl FAIL get a: expected output matching /^b/, got "a\\nb"']);
+  it("checks what a line printed (stdout and stderr) against a regular expression", () => {
+    const steps = `  - etcdctl: {line: "put a b", matches: "^O"}\n  - etcdctl: {line: "get a", matches: "^b"}\n  - etcdctl: {line: "get", matches: "^Error: get command needs"}\n`;
+    expect(checks(steps)).toEqual([
+      "etcdctl ok put a b: output matches /^O/",
+      'etcdctl FAIL get a: expected output matching /^b/, got "a\\nb"',
+      "etcdctl ok get: output matches /^Error: get command needs/",
+    ]);
   });
 
   it("reports a capture that does not match", () => {
