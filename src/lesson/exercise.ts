@@ -40,3 +40,31 @@ export class ExerciseRun {
     return { output, used, solved };
   }
 }
+
+/** A session for live mode's `:` prompt: each line runs through the exercise, and the line that solves it prints the success line. */
+export interface LiveExercise {
+  readonly world: ScriptRun["world"];
+  readonly members: readonly string[];
+  execute(line: string): { stdout: string; stderr: string };
+}
+
+export function liveExercise(exercise: Exercise, options: { seed?: number; listener?: TraceListener<TypedEvent> } = {}): LiveExercise {
+  const run = new ExerciseRun(exercise, options);
+  return {
+    world: run.run.world,
+    members: run.run.session.members,
+    execute: (line) => {
+      let stdout = "";
+      let stderr = "";
+      const { solved } = run.enter(line, [], {
+        write: (text) => {
+          stdout += text;
+        },
+        error: (text) => {
+          stderr += text;
+        },
+      });
+      return { stdout: solved ? `${stdout}✔ ${exercise.success.trim().replace(/\s+/g, " ")}\n` : stdout, stderr };
+    },
+  };
+}

@@ -160,9 +160,10 @@ export const checkSchema = z
     exists: keySchema.optional(),
     voters: boundsSchema.optional(),
     learners: boundsSchema.optional(),
+    up: boundsSchema.optional(),
   })
   .refine((check) => Object.values(check).some((value) => value !== undefined), {
-    message: "a check names at least one condition: leader, status, value, exists, output, term, revision, compact-revision, leases, converged, voters or learners",
+    message: "a check names at least one condition: leader, status, value, exists, output, term, revision, compact-revision, leases, converged, voters, learners or up",
   });
 
 export type Check = z.infer<typeof checkSchema>;
@@ -200,6 +201,7 @@ export function checkHolds(probe: Probe, check: Check): boolean {
     const seen = readKey(probe, check.value.key, "value");
     if (seen === "no leader" || seen !== (check.value.is ?? "(absent)")) return false;
   }
+  if (check.up !== undefined && !within(cluster.members.filter((node) => world.status(node) === "up").length, check.up)) return false;
   if (check.exists !== undefined) {
     const seen = readKey(probe, check.exists, "value");
     if (seen === "no leader" || seen === "(absent)") return false;

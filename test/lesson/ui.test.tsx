@@ -11,7 +11,7 @@ import type { Lesson } from "../../src/lesson/lesson.js";
 import { lessonScenarios, walkLesson } from "../../src/lesson/walk.js";
 import { LessonApp, lessonPages } from "../../src/tui/components/LessonApp.js";
 import { LessonPicker } from "../../src/tui/components/LessonPicker.js";
-import { BACKSPACE, ENTER, type Rendered, strip, track } from "../tui/ink.js";
+import { BACKSPACE, ENTER, LEFT, RIGHT, type Rendered, strip, track } from "../tui/ink.js";
 
 const DOWN = "\u001B[B";
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,6 +61,9 @@ describe("the lesson UI", () => {
     // Answered: the panes jump to the pause, after the write timed out.
     expect(Number(/›#(\d+)/.exec(answered)?.[1])).toBe(walk.pauses[0]!.eventIndex - 1);
     expect(walk.pauses[0]!.eventIndex - 1).toBeGreaterThan(questionEvent);
+    // ← and → step through the events shown so far, never past the pause.
+    expect(Number(/›#(\d+)/.exec(await press(app, LEFT, LEFT))?.[1])).toBe(walk.pauses[0]!.eventIndex - 3);
+    expect(Number(/›#(\d+)/.exec(await press(app, RIGHT, RIGHT, RIGHT))?.[1])).toBe(walk.pauses[0]!.eventIndex - 1);
     const second = await press(app, ENTER, ENTER);
     expect(second).toContain("Checkpoint 2: A few seconds later, who leads the cluster? (a member's name, or none)");
     const wrong = await press(app, "n", "1", ENTER);

@@ -21,7 +21,7 @@ import type { CommandIo } from "../io.js";
 import { PACKAGE_ROOT, SCENARIOS_DIR } from "../paths.js";
 import { join } from "node:path";
 import { catalogLines, findLesson, loadCatalog } from "../../lesson/catalog.js";
-import { ExerciseRun } from "../../lesson/exercise.js";
+import { ExerciseRun, liveExercise } from "../../lesson/exercise.js";
 import type { Lesson } from "../../lesson/lesson.js";
 import { lessonTranscript } from "../../lesson/transcript.js";
 import { lessonScenarios, walkLesson } from "../../lesson/walk.js";
@@ -99,19 +99,7 @@ async function exercise(lesson: Lesson, seed: number | undefined, io: CommandIo)
       title: `exercise: ${lesson.name}`,
       colors: colorsWanted(io.env),
       stdin: io.stdin,
-      start: (listener) => {
-        const run = new ExerciseRun(lesson.exercise, { ...(seed === undefined ? {} : { seed }), listener });
-        return {
-          world: run.run.world,
-          members: run.run.session.members,
-          execute: (line) => {
-            let stdout = "";
-            let stderr = "";
-            const { solved } = run.enter(line, [], { write: (text) => (stdout += text), error: (text) => (stderr += text) });
-            return { stdout: solved ? `${stdout}✔ ${lesson.exercise.success.trim()}\n` : stdout, stderr };
-          },
-        };
-      },
+      start: (listener) => liveExercise(lesson.exercise, { ...(seed === undefined ? {} : { seed }), listener }),
     });
     return EXIT_OK;
   }

@@ -7,8 +7,8 @@
  * The walk (`walkLesson`) has already run everything: each run's trace and where each checkpoint
  * paused it. While a question is open the panes show the run as it was at the previous pause (the
  * learner predicts without seeing); once answered, they jump to the pause. Keys: enter continues
- * (or submits the answer), typing writes the answer, backspace deletes, escape or q (when no
- * answer is being typed) quits.
+ * (or submits the answer), typing writes the answer, backspace deletes, ← and → step through the
+ * events shown so far (never past the page's own), escape or q (when no answer is being typed) quits.
  */
 import { Box, render, Text, useApp, useInput, useStdout } from "ink";
 import { type ReactElement, useMemo, useState } from "react";
@@ -76,17 +76,29 @@ export function LessonApp(props: LessonAppProps): ReactElement {
   const timelines = useMemo(() => new Map([...walk.runs].map(([name, record]) => [name, Timeline.fromTrace(record.trace)])), [walk]);
   const [pageIndex, setPageIndex] = useState(0);
   const [answer, setAnswer] = useState<Answer>({ phase: "asking", text: "" });
+  // An event the learner stepped to with ← and →, at or before the page's own (null: the page's).
+  const [look, setLook] = useState<number | null>(null);
   const page = pages[pageIndex] as LessonPage;
   const next = (): void => {
     if (pageIndex + 1 >= pages.length) exit();
     else {
       setPageIndex(pageIndex + 1);
       setAnswer({ phase: "asking", text: "" });
+      setLook(null);
     }
   };
   const asking = page.kind === "checkpoint" && answer.phase === "asking";
+  const run = page.kind === "checkpoint" ? page.pause.checkpoint.run : page.run;
+  const timeline = timelines.get(run) as Timeline;
+  const pageCursor = Math.min(
+    timeline.length - 1,
+    page.kind === "checkpoint" ? Math.max(0, (answer.phase === "answered" ? page.pause.eventIndex : page.pause.questionIndex) - 1) : page.cursor,
+  );
+  const cursor = look ?? pageCursor;
   useInput((input, key) => {
     if (key.escape) exit();
+    else if (key.leftArrow) setLook(Math.max(0, cursor - 1));
+    else if (key.rightArrow) setLook(cursor + 1 >= pageCursor ? null : cursor + 1);
     else if (asking && answer.phase === "asking") {
       if (key.return) {
         if (answer.text.trim() !== "") setAnswer({ phase: "answered", given: answer.text.trim(), right: isRight(page.pause, answer.text) });
@@ -96,9 +108,6 @@ export function LessonApp(props: LessonAppProps): ReactElement {
     else if (input === "q") exit();
   });
 
-  const run = page.kind === "checkpoint" ? page.pause.checkpoint.run : page.run;
-  const timeline = timelines.get(run) as Timeline;
-  const cursor = page.kind === "checkpoint" ? Math.max(0, (answer.phase === "answered" ? page.pause.eventIndex : page.pause.questionIndex) - 1) : page.cursor;
   const side = columns >= LESSON_SIDE_COLUMNS;
   const paneWidth = side ? Math.floor(columns * 0.38) : columns;
   const screenColumns = side ? columns - paneWidth - 1 : columns;
@@ -106,12 +115,12 @@ export function LessonApp(props: LessonAppProps): ReactElement {
   const record = walk.runs.get(run);
   const status: Line = [
     { text: `${walk.lesson.title} `, style: { bold: true } },
-    { text: `│ ${run}, seed ${record?.seed ?? "?"} │ ${pageIndex + 1}/${pages.length} │ ${asking ? "type your answer, enter" : "enter continues"}  esc quits`, style: { color: "gray" } },
+    { text: `│ ${run}, seed ${record?.seed ?? "?"} │ ${pageIndex + 1}/${pages.length} │ ${asking ? "type your answer, enter" : "enter continues"}  ← → step  esc quits`, style: { color: "gray" } },
   ];
   return (
     <Box flexDirection={side ? "row" : "column"} gap={side ? 1 : 0}>
       <Box width={screenColumns} flexShrink={0}>
-        <Screen timeline={timeline} cursor={Math.min(cursor, timeline.length - 1)} filtered={null} help={false} status={status} colors={props.colors} columns={screenColumns} rows={screenRows} />
+        <Screen timeline={timeline} cursor={cursor} filtered={null} help={false} status={status} colors={props.colors} columns={screenColumns} rows={screenRows} />
       </Box>
       <LessonPane page={page} answer={answer} width={paneWidth} height={side ? rows - 1 : LESSON_PANE_LINES - 1} colors={props.colors} exerciseCommand={props.exerciseCommand} walk={walk} />
     </Box>
