@@ -100,5 +100,6 @@ const start = nowMs();
 const result = run(mode);
 const wallMs = nowMs() - start;
 const heapMb = Math.round(process.memoryUsage().heapUsed / 1_048_576);
-report({ name: "raft.realtime_speedup", unit: "x", value: Math.round(VIRTUAL_US / 1000 / wallMs), trace: mode, wallMs: Math.round(wallMs), virtualS: VIRTUAL_US / 1_000_000, target: 1000, heapMb, ...result });
+const nodeFlags = process.execArgv.join(" ");
+report({ name: "raft.realtime_speedup", unit: "x", value: Math.round(VIRTUAL_US / 1000 / wallMs), trace: mode, wallMs: Math.round(wallMs), virtualS: VIRTUAL_US / 1_000_000, target: 1000, heapMb, nodeFlags, ...result });
 report({ name: "raft.events_per_s", unit: "events/s", value: Math.round(result.events / (wallMs / 1000)), trace: mode, events: result.events });

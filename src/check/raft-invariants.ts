@@ -239,6 +239,8 @@ class MemberModel {
 
 export class RaftInvariantChecker {
   private readonly members = new Map<string, MemberModel>();
+  private lastNode = "";
+  private lastMember: MemberModel | undefined = undefined;
   private readonly leaders = new Map<number, string>();
   /**
    * For each (index, term): the command and the term of the entry before it. The first term seen at
@@ -286,11 +288,15 @@ export class RaftInvariantChecker {
   }
 
   private member(node: string): MemberModel {
+    // A member's events come in runs (append, persist, commit, apply): try the last one first.
+    if (node === this.lastNode) return this.lastMember as MemberModel;
     let member = this.members.get(node);
     if (member === undefined) {
       member = new MemberModel();
       this.members.set(node, member);
     }
+    this.lastNode = node;
+    this.lastMember = member;
     return member;
   }
 

@@ -78,10 +78,11 @@ export class Prng implements RandomSource {
 
   /** A uniform integer in [low, high], both ends included. */
   range(low: number, high: number): number {
-    if (!Number.isInteger(low) || !Number.isInteger(high) || high < low) {
+    const span = high - low + 1;
+    if (!(Number.isInteger(low) && Number.isInteger(high) && span >= 1 && span <= 2147483648)) {
       throw new Error(`assertion failed: Prng.range(${low}, ${high})`);
     }
-    return low + this.int(high - low + 1);
+    return low + Math.floor((this.uint32() * span) / TWO_POW_32);
   }
 
   /** True with probability numerator/denominator (a rational, as TigerBeetle's `Ratio`). */
