@@ -144,6 +144,23 @@ describe("the shell step", () => {
     expect(checks(withoutMistake)).toEqual(["shell ok script of 5 commands: transcript as expected"]);
   });
 
+  it("passes kubectl lines to the shell too: the object is in etcd under /registry/", () => {
+    const steps = `  - shell:
+      script: |
+        kubectl create configmap app-config --from-literal=mode=blue
+        kubectl get configmap app-config -o name
+        get /registry/configmaps/default/app-config --keys-only
+      transcript: |
+        $ kubectl create configmap app-config --from-literal=mode=blue
+        configmap/app-config created
+        $ kubectl get configmap app-config -o name
+        configmap/app-config
+        $ get /registry/configmaps/default/app-config --keys-only
+        /registry/configmaps/default/app-config
+`;
+    expect(checks(steps)).toEqual(["shell ok script of 3 commands: transcript as expected"]);
+  });
+
   it("names the first line where the transcript differs", () => {
     const steps = `  - shell: {script: "put a 1\\nget a\\n:leader", transcript: "$ put a 1\\nOK\\n$ get a\\na\\n2\\n$ :leader\\nn1"}\n`;
     expect(checks(steps)).toEqual(['shell FAIL script of 3 commands: transcript line 5: expected "2", got "1" (the whole transcript: "$ put a 1\\nOK\\n$ get a\\na\\n1\\n$ :leader\\nn1")']);
