@@ -15,16 +15,19 @@
  *   before; the first tick never compacts;
  * - a watch from a resourceVersion older than etcd's compacted revision gets a 410 Expired ERROR event.
  *
- * Errors from etcd that the storage layer does not interpret become 500s with etcd's message; the
- * server then moves to its next endpoint, as clientv3's balancer would.
+ * Errors from etcd that the storage layer does not interpret become 500s with etcd's message. Each
+ * etcd request goes to the next READY endpoint round the ring (balancer.ts, clientv3's round robin);
+ * a member that goes silent and does not answer a keepalive ping is left out until it answers again.
  */
 import { ClientActor, type CallOutcome, type ClientWatch } from "../etcd/client.js";
 import type { History } from "../etcd/history.js";
 import type { KvRequest } from "../etcd/protocol.js";
+import type { EtcdError } from "../mvcc/errors.js";
 import { bytesFromText, prefixEnd, textFromBytes } from "../mvcc/bytes.js";
 import type { KeyValue, RangeResponse, TxnResponse } from "../mvcc/types.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
+import { EndpointBalancer, KEEPALIVE_FAILED } from "./balancer.js";
 import type { KubeEvent } from "./events.js";
 import {
   decodeFromStorage,
@@ -45,7 +48,7 @@ import { WatchHub } from "./watch.js";
 
 /** kube-apiserver's `--etcd-compaction-interval` default. */
 export const DEFAULT_COMPACTION_INTERVAL_US: Micros = 5 * 60 * 1_000_000;
-/** How long the server waits for one etcd request. */
+/** How long the server waits for one etcd request (a member that went away is found sooner, by keepalive: balancer.ts). */
 export const ETCD_REQUEST_TIMEOUT_US: Micros = 10_000_000;
 /** The key the compactors of every API server share (outside `/registry`). */
 export const COMPACT_REV_KEY = "compact_rev_key";
@@ -72,7 +75,7 @@ const GENERATION_RESOURCES: ReadonlySet<string> = new Set(["deployments", "repli
 
 export class ApiServer implements ActorBehavior {
   readonly etcd: ClientActor;
-  private endpointIndex = 0;
+  readonly balancer: EndpointBalancer;
   private readonly watches: WatchHub;
   /** The compactor's state: `compact_rev_key`'s expected version, and the revision seen at the previous tick. */
   private compactTime = 0;
@@ -84,17 +87,13 @@ export class ApiServer implements ActorBehavior {
   ) {
     if (options.endpoints.length === 0) throw new Error("assertion failed: an API server has etcd endpoints");
     this.etcd = new ClientActor(context, options.history);
+    this.balancer = new EndpointBalancer(context, this.etcd, options.endpoints, (event) => this.emit(event));
     this.watches = new WatchHub(this, (to, message) => context.send(to, message));
     if (options.compactionIntervalUs > 0) context.setTimer(options.compactionIntervalUs, COMPACT_TIMER);
   }
 
   get name(): string {
     return this.context.address;
-  }
-
-  /** The etcd endpoint requests go to now. */
-  get endpoint(): string {
-    return this.options.endpoints[this.endpointIndex] as string;
   }
 
   get endpoints(): readonly string[] {
@@ -112,7 +111,7 @@ export class ApiServer implements ActorBehavior {
 
   onTimer(tag: number): void {
     if (tag === COMPACT_TIMER) this.compactTick();
-    else this.etcd.onTimer(tag);
+    else if (!this.balancer.onTimer(tag)) this.etcd.onTimer(tag);
   }
 
   emit(event: KubeEvent): void {
@@ -149,11 +148,22 @@ export class ApiServer implements ActorBehavior {
     }
   }
 
-  /** One etcd request through the embedded client; on an error the next request goes to the next endpoint. */
+  /**
+   * One etcd request through the embedded client, to the balancer's next endpoint; `done` runs
+   * once: with the answer, at the deadline, or when keepalive gives up on the member first.
+   */
   kv(request: KvRequest, done: (outcome: CallOutcome) => void): void {
-    this.etcd.call(this.endpoint, request, ETCD_REQUEST_TIMEOUT_US, (outcome) => {
-      if (!outcome.ok) this.endpointIndex = (this.endpointIndex + 1) % this.options.endpoints.length;
+    const endpoint = this.balancer.pick();
+    let settled = false;
+    const settle = (outcome: CallOutcome): void => {
+      if (settled) return;
+      settled = true;
       done(outcome);
+    };
+    const token = this.balancer.sent(endpoint, () => settle({ ok: false, error: KEEPALIVE_FAILED, timedOut: false }));
+    this.etcd.call(endpoint, request, ETCD_REQUEST_TIMEOUT_US, (outcome) => {
+      this.balancer.ended(token, !outcome.timedOut);
+      settle(outcome);
     });
   }
 
@@ -190,7 +200,7 @@ export class ApiServer implements ActorBehavior {
     const data = bytesFromText(encodeForStorage(created));
     const txn: KvRequest = { kind: "txn", request: { compare: [{ target: "MOD", result: "EQUAL", key, modRevision: 0 }], success: [{ type: "put", request: { key, value: data } }] } };
     this.kv(txn, (outcome) => {
-      if (!outcome.ok) return done({ ok: false, status: internal(outcome.error.message) });
+      if (!outcome.ok) return done({ ok: false, status: internal(errorText(outcome.error)) });
       const response = (outcome.value as { response: TxnResponse }).response;
       if (!response.succeeded) {
         const status = alreadyExists(info, name);
@@ -213,7 +223,7 @@ export class ApiServer implements ActorBehavior {
   private list(info: ResourceInfo, namespace: string | undefined, done: Done): void {
     const prefix = bytesFromText(collectionPrefix(info, namespace));
     this.kv({ kind: "range", request: { key: prefix, rangeEnd: prefixEnd(prefix) } }, (outcome) => {
-      if (!outcome.ok) return done({ ok: false, status: internal(outcome.error.message) });
+      if (!outcome.ok) return done({ ok: false, status: internal(errorText(outcome.error)) });
       const response = (outcome.value as { response: RangeResponse }).response;
       const items = response.kvs.map((kv) => decodeFromStorage(textFromBytes(kv.value), kv.modRevision));
       done({ ok: true, value: { kind: "list", list: { apiVersion: apiVersion(info), kind: `${info.kind}List`, metadata: { resourceVersion: String(response.header.revision) }, items } } });
@@ -270,7 +280,7 @@ export class ApiServer implements ActorBehavior {
         },
       };
       this.kv(txn, (outcome) => {
-        if (!outcome.ok) return done({ ok: false, status: internal(outcome.error.message) });
+        if (!outcome.ok) return done({ ok: false, status: internal(errorText(outcome.error)) });
         const response = (outcome.value as { response: TxnResponse }).response;
         if (response.succeeded) return done(objectResult(withResourceVersion(result.object, String(response.header.revision))));
         const fresh = freshState(response);
@@ -313,7 +323,7 @@ export class ApiServer implements ActorBehavior {
         },
       };
       this.kv(txn, (outcome) => {
-        if (!outcome.ok) return done({ ok: false, status: internal(outcome.error.message) });
+        if (!outcome.ok) return done({ ok: false, status: internal(errorText(outcome.error)) });
         const response = (outcome.value as { response: TxnResponse }).response;
         if (response.succeeded) return done(objectResult(withResourceVersion(existing, String(response.header.revision))));
         if (attemptNumber >= GUARANTEED_UPDATE_ATTEMPTS_MAX) return done({ ok: false, status: internal(`delete of ${key} lost ${attemptNumber} races in a row`) });
@@ -329,7 +339,7 @@ export class ApiServer implements ActorBehavior {
 
   private read(key: string, done: (outcome: { ok: true; value: RangeResponse } | { ok: false; status: Status }) => void): void {
     this.kv({ kind: "range", request: { key: bytesFromText(key) } }, (outcome) => {
-      if (!outcome.ok) return done({ ok: false, status: internal(outcome.error.message) });
+      if (!outcome.ok) return done({ ok: false, status: internal(errorText(outcome.error)) });
       done({ ok: true, value: (outcome.value as { response: RangeResponse }).response });
     });
   }
@@ -364,6 +374,15 @@ export class ApiServer implements ActorBehavior {
       });
     });
   }
+}
+
+/**
+ * What an etcd client error says in a 500 (`ErrorToAPIStatus`: the error's text): etcd's own errors
+ * as clientv3 turns them back into `rpctypes` errors (`etcdserver: request timed out`), gRPC's
+ * transport errors as a gRPC status prints itself.
+ */
+function errorText(error: EtcdError): string {
+  return error === KEEPALIVE_FAILED ? `rpc error: code = ${error.codeName} desc = ${error.message}` : error.message;
 }
 
 function objectResult(object: KubeObject): KubeOutcome {

@@ -16,7 +16,9 @@ export type KubeEvent =
   | { readonly type: "kube.lease-takeover"; readonly lease: string; readonly from: string; readonly to: string; readonly transitions: number; readonly text: string }
   /** A leader stopped leading: it could not renew its lease within the renew deadline. */
   | { readonly type: "kube.lease-lost"; readonly lease: string; readonly holder: string; readonly text: string }
+  /** The API server's connection to an etcd endpoint left READY (a request failed) or came back (it answered). */
+  | { readonly type: "kube.endpoint"; readonly server: string; readonly endpoint: string; readonly ready: boolean; readonly text: string }
   /** A watcher got 410 and started over with a fresh list. */
   | { readonly type: "kube.relist"; readonly by: string; readonly resource: string; readonly resourceVersion: string; readonly text: string };
 
-export const KUBE_EVENT_TYPES: readonly KubeEvent["type"][] = ["kube.conflict", "kube.gone", "kube.retry", "kube.compact", "kube.lease-takeover", "kube.lease-lost", "kube.relist"];
+export const KUBE_EVENT_TYPES: readonly KubeEvent["type"][] = ["kube.conflict", "kube.gone", "kube.retry", "kube.compact", "kube.lease-takeover", "kube.lease-lost", "kube.endpoint", "kube.relist"];

@@ -72,7 +72,7 @@ export class WatchHub {
     const prefix = collectionPrefix(info, namespace);
     const key = bytesFromText(prefix);
     served.etcd = this.server.etcdWatch(
-      [this.server.endpoint, ...this.server.endpoints.filter((endpoint) => endpoint !== this.server.endpoint)],
+      this.server.balancer.ordered(),
       { key, rangeEnd: prefixEnd(key), startRevision: fromVersion + 1, prevKv: true },
       {
         onResponse: (response) => this.onResponse(id, served, response),

@@ -140,10 +140,17 @@ defineExpectation({
 
 defineExpectation({
   name: "counter-writers",
-  summary: "the writers' reports: every named writer finished, and how many increments succeeded and failed (sums over the writers)",
+  summary: "the writers' reports, summed over the named writers: increments that succeeded, failed, settled (finished: succeeded + failed), at least so many succeeded, at least so many 409s",
   example: "counter-writers: {names: [w1, w2], succeeded: 10, failed: 0}",
   clusters: ETCD,
-  schema: z.strictObject({ names: z.array(actorName).min(1), succeeded: z.number().int().nonnegative().optional(), failed: z.number().int().nonnegative().optional(), "min-conflicts": z.number().int().nonnegative().optional() }),
+  schema: z.strictObject({
+    names: z.array(actorName).min(1),
+    succeeded: z.number().int().nonnegative().optional(),
+    failed: z.number().int().nonnegative().optional(),
+    finished: z.number().int().nonnegative().optional(),
+    "min-succeeded": z.number().int().nonnegative().optional(),
+    "min-conflicts": z.number().int().nonnegative().optional(),
+  }),
   evaluate: (run, expected) => {
     const reports = expected.names.map((name) => envOf(run).writers.get(name));
     if (reports.some((report) => report === undefined)) return { passed: false, detail: `writers ${expected.names.join(", ")} were started` };
@@ -151,6 +158,8 @@ defineExpectation({
     const passed =
       (expected.succeeded === undefined || sum("succeeded") === expected.succeeded) &&
       (expected.failed === undefined || sum("failed") === expected.failed) &&
+      (expected.finished === undefined || sum("succeeded") + sum("failed") === expected.finished) &&
+      (expected["min-succeeded"] === undefined || sum("succeeded") >= expected["min-succeeded"]) &&
       (expected["min-conflicts"] === undefined || sum("conflicts") >= expected["min-conflicts"]);
     return { passed, detail: `writers ${expected.names.join(", ")}: ${sum("succeeded")} increments succeeded, ${sum("failed")} failed, ${sum("conflicts")} 409s (expected ${JSON.stringify(expected)})` };
   },
