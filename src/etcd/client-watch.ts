@@ -15,6 +15,7 @@
  * compacted meanwhile, the member cancels the watch with the compact revision and so does the
  * client (`onCanceled`).
  */
+import { etcdErrors } from "../mvcc/errors.js";
 import type { WatchCreateRequest, WatchResponse } from "../mvcc/types.js";
 import type { Micros } from "../sim/time.js";
 import type { ActorContext } from "../sim/world.js";
@@ -127,7 +128,8 @@ export class ClientWatches {
 
   private take(state: WatchState, response: WatchResponse): void {
     if (response.canceled) {
-      this.end(state, response);
+      // etcd sends a compacted cancel without a reason; the listener gets clientv3's Err() text in it.
+      this.end(state, response.compactRevision > 0 && response.cancelReason === "" ? { ...response, cancelReason: etcdErrors.compacted.message } : response);
       return;
     }
     if (response.created) {

@@ -172,7 +172,7 @@ describe("client watches through the cluster", () => {
     etcd.client("watcher").watch(["n2"], { key: bytesFromText("a"), startRevision: 2 }, seen);
     world.runFor(500_000);
     expect(seen.events).toEqual([]);
-    expect(seen.canceled).toMatchObject({ canceled: true, compactRevision: 3 });
+    expect(seen.canceled).toMatchObject({ canceled: true, compactRevision: 3, cancelReason: "etcdserver: mvcc: required revision has been compacted" });
   });
 
   it("ends a watch the client cancels, and the member forgets it", () => {
