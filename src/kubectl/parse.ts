@@ -24,7 +24,8 @@ export type KubectlCommand =
   | { readonly kind: "get"; readonly resource: ResourceInfo; readonly name: string | undefined; readonly output: OutputFormat; readonly namespace: string; readonly namespaceGiven: boolean }
   | { readonly kind: "get-raw"; readonly path: string }
   | { readonly kind: "scale"; readonly resource: ResourceInfo; readonly name: string; readonly replicas: number; readonly namespace: string }
-  | { readonly kind: "delete"; readonly resource: ResourceInfo; readonly name: string; readonly namespace: string }
+  /** `kubectl delete TYPE NAME...` or `kubectl delete TYPE/NAME...`: the objects in the order given. */
+  | { readonly kind: "delete"; readonly targets: readonly (readonly [ResourceInfo, string])[]; readonly namespace: string }
   | { readonly kind: "apply" | "replace" | "create-file"; readonly file: string; readonly namespace: string; readonly namespaceGiven: boolean };
 
 export type KubectlParse = { readonly ok: true; readonly command: KubectlCommand } | { readonly ok: false; readonly error: string };
@@ -158,8 +159,7 @@ function parseWords(words: readonly string[]): KubectlCommand {
     }
     case "delete": {
       const flags = readFlags(rest, "delete", ["namespace"]);
-      const [type, name] = typeAndName(flags);
-      return { kind: "delete", resource: type, name, namespace: namespaceOf(flags) };
+      return { kind: "delete", targets: deleteTargets(flags.positional), namespace: namespaceOf(flags) };
     }
     case "apply":
     case "replace": {
@@ -183,6 +183,23 @@ function typeAndName(flags: Flags): [ResourceInfo, string] {
   }
   if (second === undefined) fail("resource(s) were provided, but no name was specified");
   return [resourceOf(first), second];
+}
+
+/** `TYPE NAME...` or `TYPE/NAME...` (kubectl's `ResourceTypeOrNameArgs`, one resource type). */
+function deleteTargets(words: readonly string[]): [ResourceInfo, string][] {
+  const [first, ...rest] = words;
+  if (first === undefined) fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+  if (first.includes("/")) {
+    return words.map((word) => {
+      if (!word.includes("/")) fail(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`);
+      const [type, name] = splitSlash(word);
+      if (type === "" || name === "" || name.includes("/")) fail("arguments in resource/name form must have a single resource and name");
+      return [resourceOf(type), name];
+    });
+  }
+  const info = resourceOf(first);
+  if (rest.length === 0) fail(`resource(s) were provided, but no name was specified`);
+  return rest.map((name) => [info, name]);
 }
 
 function splitSlash(text: string): [string, string] {

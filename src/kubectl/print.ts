@@ -175,7 +175,12 @@ export function printAction(info: ResourceInfo, name: string, action: string): s
   return `${qualifiedKind(info)}/${name} ${action}\n`;
 }
 
-/** `configmap "cfg" deleted`. */
+/**
+ * `configmap "cfg" deleted`: kubectl v1.30's `DeleteOptions.PrintObj` (staging/src/k8s.io/kubectl/
+ * pkg/cmd/delete/delete.go), `<kind>[.<group>] "<name>" deleted`, printed for each object as its
+ * DELETE succeeds. (Later kubectl, after kubernetes/kubernetes#126619, names the namespace too:
+ * `... deleted from default namespace`; etcdlab speaks v1.30 throughout.)
+ */
 export function printDeleted(info: ResourceInfo, name: string): string {
   return `${qualifiedKind(info)} "${name}" deleted\n`;
 }

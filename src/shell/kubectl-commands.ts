@@ -88,15 +88,25 @@ class KubectlRun {
         const outcome = this.call({ verb: "patch", resource: command.resource.resource, namespace: command.namespace, name: command.name, patch: { spec: { replicas: command.replicas } } });
         return outcome.ok ? success(printAction(command.resource, command.name, "scaled")) : serverError(outcome.status);
       }
-      case "delete": {
-        const outcome = this.call({ verb: "delete", resource: command.resource.resource, namespace: command.namespace, name: command.name });
-        return outcome.ok ? success(printDeleted(command.resource, command.name)) : serverError(outcome.status);
-      }
+      case "delete":
+        return this.delete(command);
       case "apply":
       case "replace":
       case "create-file":
         return this.fromFile(command);
     }
+  }
+
+  /** Each object in turn (kubectl's ContinueOnError): a line for each one deleted, the errors after them. */
+  private delete(command: Extract<KubectlCommand, { kind: "delete" }>): KubectlOutput {
+    let stdout = "";
+    let stderr = "";
+    for (const [info, name] of command.targets) {
+      const outcome = this.call({ verb: "delete", resource: info.resource, namespace: command.namespace, name });
+      if (outcome.ok) stdout += printDeleted(info, name);
+      else stderr += `${kubectlErrorLine(outcome.status)}\n`;
+    }
+    return { stdout, stderr, exitCode: stderr === "" ? 0 : 1 };
   }
 
   private created(info: ResourceInfo, outcome: KubeCallOutcome, name: string, source = ""): KubectlOutput {
