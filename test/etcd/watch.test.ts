@@ -175,6 +175,27 @@ describe("client watches through the cluster", () => {
     expect(seen.canceled).toMatchObject({ canceled: true, compactRevision: 3, cancelReason: "etcdserver: mvcc: required revision has been compacted" });
   });
 
+  it("cancels a moved watch whose missed history was compacted meanwhile, after delivering what came before", () => {
+    const { world, etcd } = newCluster(7);
+    const seen = recorder();
+    const leader = etcd.leader() as string;
+    const follower = etcd.members.find((name) => name !== leader) as string;
+    etcd.client("watcher").watch([follower, ...etcd.members.filter((name) => name !== follower)], { key: bytesFromText("a") }, seen);
+    const writer = etcd.client("writer");
+    const put = (value: string): void => {
+      writer.call(etcd.leader() as string, { kind: "put", request: { key: bytesFromText("a"), value: bytesFromText(value) } }, 1_000_000, () => undefined);
+      world.runFor(100_000);
+    };
+    put("1");
+    world.applyFault({ kind: "partition", partition: { kind: "isolate", node: follower } });
+    put("2");
+    put("3");
+    writer.call(etcd.leader() as string, { kind: "compact", request: { revision: 4 } }, 1_000_000, () => undefined);
+    world.runFor(5_000_000);
+    expect(seen.events).toEqual(["2 PUT a=1"]);
+    expect(seen.canceled).toMatchObject({ canceled: true, compactRevision: 4 });
+  });
+
   it("ends a watch the client cancels, and the member forgets it", () => {
     const { world, etcd } = newCluster(6);
     const seen = recorder();
