@@ -221,10 +221,10 @@ both texts. \`stdin\` is what the command reads from its standard input: txn's c
 failure sections, each ending with an empty line (write \`|+\` to keep the final empty line, as a
 plain \`|\` drops it and etcdctl then stops with \`Error: EOF\`). \`matches\` is a regular expression
 that what the line printed (standard output and error, in the order written) must match, for
-outputs holding IDs, sizes or times that vary. \`capture\` saves the first group of
-a regular expression (or the whole match) over the standard output in a variable, which later
-\`etcdctl\` and \`shell\` steps use as \`\${NAME}\`, in lines and in expected outputs; a capture that
-does not match fails the run.
+outputs holding IDs, sizes or times that vary. \`capture\` saves the first group of a regular
+expression (or the whole match) over the standard output in a variable, which later \`etcdctl\`
+and \`shell\` steps use as \`\${NAME}\`, in lines and in expected outputs; a capture that does not
+match fails the run.
 
 \`\`\`yaml
 - etcdctl: put config v1
@@ -296,8 +296,8 @@ defineStep({
   example: '- shell: {script: "put foo bar\\nget foo --print-value-only", transcript: "$ put foo bar\\nOK\\n$ get foo --print-value-only\\nbar"}',
   details: `
 A script is one shell line a line, as \`printf '...' | etcdlab shell\` would read them: etcdctl lines,
-lab lines (\`:crash n1\`, \`:partition n1 | n2 n3\`, \`:advance 2s\`, \`:leader\`, \`:status\`), blank
-lines and \`#\` comments (skipped). A command that reads its standard input (txn) reads the lines
+kubectl lines, lab lines (\`:crash n1\`, \`:partition n1 | n2 n3\`, \`:advance 2s\`, \`:leader\`,
+\`:status\`), blank lines and \`#\` comments (skipped). A command that reads its standard input (txn) reads the lines
 after it. \`transcript\` is checked exactly (trailing newlines aside): for each line run, \`$ \`
 and the line, the lines it read as input after \`> \`, then what it printed, standard output and
 error in the order written. A mismatch fails the run with the first line that differs.
