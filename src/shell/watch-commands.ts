@@ -62,13 +62,18 @@ export class ShellWatches {
     const id = this.nextId++;
     const header = this.host.header(members[0] as string);
     let entry: RunningWatch | undefined;
-    const print = (response: WatchResponse): void => this.host.print(printOutcome(parsed, { ok: true, value: { kind: "watch", response: { responses: [response] } } }, { cluster: header }));
+    /** Prints a response as etcdctl does; false when etcdctl exits there (a format it cannot print). */
+    const print = (response: WatchResponse): boolean => {
+      const output = printOutcome(parsed, { ok: true, value: { kind: "watch", response: { responses: [response] } } }, { cluster: header });
+      this.host.print(output);
+      return output.exitCode === 0;
+    };
     const watch = this.host.client().watch(members, command.request, {
       onResponse: (response) => {
         if (entry === undefined) return;
         entry.answered = true;
         entry.events += response.events.length;
-        print(response);
+        if (!print(response)) this.stop(entry);
       },
       onCanceled: (response) => {
         if (entry === undefined) return;

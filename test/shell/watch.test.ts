@@ -113,6 +113,11 @@ describe("etcdctl watch in the shell", () => {
     expect(text).toBe(["n1", "n2", "OK", "OK", "PUT", "k", "1", "PUT", "k", "2", "1 watch k --endpoints n1,n2,n3 (n1, n2, n3, 2 events)", ""].join("\n"));
   });
 
+  it("ends a watch at its first event with -w table, as etcdctl exits there", () => {
+    const text = interleaved(["watch k -w table", "put k 1", "put k 2", ":watches"]);
+    expect(text).toBe(["!Error: table not supported as output format", "OK", "OK", "no running watches", ""].join("\n"));
+  });
+
   it("prints etcd's progress notifications (every 10 minutes, when no event was sent since the last tick)", () => {
     const text = interleaved(["watch k --progress-notify", "put k v", ":advance 601s", ":echo ten minutes", ":advance 600s"]);
     expect(text).toBe(["PUT", "k", "v", "OK", "ten minutes", "progress notify: 2", ""].join("\n"));
