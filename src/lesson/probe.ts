@@ -14,7 +14,8 @@ import { bytesFromText, textFromBytes } from "../mvcc/bytes.js";
 import type { KeyValue } from "../mvcc/types.js";
 import { nodeSchema } from "../scenario/values.js";
 import { assertNever } from "../sim/errors.js";
-import type { TypedEvent } from "../sim/trace.js";
+import type { Fault } from "../sim/faults.js";
+import type { SimEvent, TypedEvent } from "../sim/trace.js";
 import type { World } from "../sim/world.js";
 
 export interface Probe {
@@ -161,12 +162,22 @@ export const checkSchema = z
     voters: boundsSchema.optional(),
     learners: boundsSchema.optional(),
     up: boundsSchema.optional(),
+    /** A fault of this kind (on this node) was applied during the session: `{kind: crash, node: n3}`. */
+    fault: z.strictObject({ kind: z.enum(["crash", "restart", "pause", "resume", "partition", "heal", "slow-disk", "drift"]), node: nodeSchema.optional() }).optional(),
   })
   .refine((check) => Object.values(check).some((value) => value !== undefined), {
-    message: "a check names at least one condition: leader, status, value, exists, output, term, revision, compact-revision, leases, converged, voters, learners or up",
+    message: "a check names at least one condition: leader, status, value, exists, output, term, revision, compact-revision, leases, converged, voters, learners, up or fault",
   });
 
 export type Check = z.infer<typeof checkSchema>;
+
+function faultHappened(probe: Probe, wanted: NonNullable<Check["fault"]>): boolean {
+  return (probe.events() as readonly SimEvent[]).some((event) => {
+    if (event.type !== "fault") return false;
+    const fault: Fault = event.fault;
+    return fault.kind === wanted.kind && (wanted.node === undefined || ("node" in fault && fault.node === wanted.node));
+  });
+}
 
 function isRegExp(pattern: string): boolean {
   try {
@@ -201,6 +212,7 @@ export function checkHolds(probe: Probe, check: Check): boolean {
     const seen = readKey(probe, check.value.key, "value");
     if (seen === "no leader" || seen !== (check.value.is ?? "(absent)")) return false;
   }
+  if (check.fault !== undefined && !faultHappened(probe, check.fault)) return false;
   if (check.up !== undefined && !within(cluster.members.filter((node) => world.status(node) === "up").length, check.up)) return false;
   if (check.exists !== undefined) {
     const seen = readKey(probe, check.exists, "value");
