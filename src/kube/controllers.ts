@@ -55,6 +55,12 @@ export interface CounterWriterOptions {
   readonly retry: boolean;
   /** Virtual time between increments. */
   readonly gapUs: Micros;
+  /**
+   * A planted bug, for tests that show the counter property can fail: `redo-unanswered` redoes an
+   * increment whose write got no clear answer without first reading back whether it landed, so an
+   * attempt that did land is counted twice.
+   */
+  readonly bug?: "redo-unanswered";
 }
 
 export interface CounterReport {
@@ -123,7 +129,7 @@ export class CounterWriter implements ActorBehavior {
       this.unanswered = 0;
       const object = outcome.value.object;
       const data = (object["data"] ?? {}) as Record<string, string>;
-      if (Number(data[this.writer] ?? "0") >= this.sequence) return this.finish(true, "");
+      if (this.options.bug !== "redo-unanswered" && Number(data[this.writer] ?? "0") >= this.sequence) return this.finish(true, "");
       if (this.settling) return this.finish(false, this.report.lastError);
       const count = Number(data["count"] ?? "0");
       const updated: KubeObject = { ...object, data: { ...data, count: String(count + 1), [this.writer]: String(this.sequence) } };
