@@ -288,6 +288,7 @@ export class RawNode {
     recycled.snapshot = null;
     recycled.softState = null;
     recycled.hardState = null;
+    recycled.mustSync = false;
   }
 
   /**

@@ -122,6 +122,27 @@ describe("RaftInvariantChecker", () => {
     ]);
   });
 
+  it("rolls a crash back to the durable log: a lost truncation, its replacement entries and a lost snapshot", () => {
+    const feed = cluster();
+    for (const node of ["n1", "n2"]) feed.append(node, "1@1=noop", "2@1=c1#1", "3@1=c1#2");
+    feed.commit("n1", 1, 3);
+    feed.event({ type: "raft.truncate", node: "n2", batch: 50, lastIndex: 1, removed: [ref("2@1=c1#1"), ref("3@1=c1#2")] });
+    feed.event({ type: "raft.append", node: "n2", batch: 50, entries: [ref("2@2=c2#1"), ref("3@2=c2#2")] });
+    feed.event({ type: "raft.snapshot", node: "n2", batch: 51, index: 3, term: 2 });
+    feed.start("n2", 1, 3).leader("n2", 3).append("n1", "4@1=c1#3").append("n2", "4@1=c1#3");
+    expect(feed.violations).toEqual([]);
+  });
+
+  it("keeps what became durable before a crash", () => {
+    const feed = cluster();
+    feed.append("n1", "1@1=noop", "2@1=c1#1").append("n2", "1@1=noop").commit("n1", 1, 2);
+    feed.event({ type: "raft.append", node: "n2", batch: 60, entries: [ref("2@2=c2#1")] }).event({ type: "raft.persist", node: "n2", batch: 60 });
+    feed.start("n2", 2, 1).leader("n2", 3);
+    expect(feed.violations.map((violation) => violation.detail)).toEqual([
+      "n2 became leader in term 3 without committed entry 2 (c1#1, term 1); it has c2#1 (term 2)",
+    ]);
+  });
+
   it("keeps checking after forgetting the indexes every member has compacted", () => {
     const feed = cluster();
     const entries = Array.from({ length: 5000 }, (_, position) => `${position + 1}@1=c1#${position + 1}`);
