@@ -7,7 +7,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadScenarioFile, runScenario, type RunResult, type Scenario } from "../../src/scenario/index.js";
+import { loadScenarioFile, parseScenario, runScenario, type RunResult, type Scenario } from "../../src/scenario/index.js";
 import type { LoadedExpectation } from "../../src/scenario/scenario.js";
 
 const SCENARIOS = join(import.meta.dirname, "../../scenarios");
@@ -40,10 +40,10 @@ const FEWER_SEEDS: Readonly<Record<string, readonly number[]>> = { "network-faul
 
 /** The violations a scenario of the library declares, where it declares any. */
 const DECLARED: Readonly<Record<string, readonly string[]>> = {
-  "lease-read-drift-bug": ["stale-read"],
-  "lease-read-beyond-bound": ["stale-read"],
+  "lease-read-drift-bug": ["linearizability", "stale-read"],
+  "lease-read-beyond-bound": ["linearizability", "stale-read"],
   // A restore from a snapshot rolls back committed, acknowledged writes: the checkers say so.
-  "backup-restore": ["stale-read", "state-machine-safety"],
+  "backup-restore": ["linearizability", "stale-read", "state-machine-safety"],
 };
 
 const LIBRARY = readdirSync(SCENARIOS)
@@ -96,4 +96,25 @@ describe("the scenario library", () => {
       }
     });
   }
+});
+
+describe("the violation expectation for linearizability", () => {
+  const header = "title: t\ndescription: d\nseed: 3\ncluster: {members: 3}\nsteps:\n  - campaign: n1\n  - wait: 200ms\n  - put: {key: k, value: v1}\n  - get: {key: k}\n";
+
+  it("checks the client history so far, and fails when it is linearizable", () => {
+    const result = runScenario(parseScenario(`${header}  - expect: {violation: linearizability}\n`, "t.yaml"), { historyCheck });
+    expect(result.expectations.results.map((record) => `${record.kind} ${record.passed}: ${record.detail}`)).toEqual([
+      "violation false: linearizability expected, but the client history so far is linearizable",
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
+  it("passes on a stale read, and the history check after the run then does not fail it", () => {
+    const scenario = load("lease-read-drift-bug");
+    const result = runScenario(scenario, { historyCheck });
+    const records = result.expectations.results.filter((record) => record.kind === "violation").map((record) => record.detail);
+    expect(records).toEqual([expect.stringMatching(/^stale-read caught: c1's read of k \(invoked at [\d.]+s on n1\) was served at revision 2, but revision 3 had been acknowledged/), expect.stringMatching(/^linearizability caught: /)]);
+    expect(result.historyVerdict).toBe("not-linearizable");
+    expect(result.ok).toBe(true);
+  });
 });
