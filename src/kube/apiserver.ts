@@ -43,7 +43,8 @@ import {
 } from "./objects.js";
 import type { KubeOutcome, KubeRequest, KubeRequestMessage, KubeResult } from "./protocol.js";
 import { apiVersion, collectionPrefix, findResource, objectKey, type ResourceInfo } from "./resources.js";
-import { alreadyExists, badRequest, conflict, internal, invalid, notFound, type Status } from "./status.js";
+import { listCollection } from "./list.js";
+import { alreadyExists, badRequest, conflict, internal, invalid, notFound, type Status, tooLargeResourceVersion } from "./status.js";
 import { WatchHub } from "./watch.js";
 
 /** kube-apiserver's `--etcd-compaction-interval` default. */
@@ -134,9 +135,9 @@ export class ApiServer implements ActorBehavior {
       case "create":
         return this.create(info, request.namespace, request.object, done);
       case "get":
-        return this.get(info, request.namespace, request.name, done);
+        return this.get(info, request.namespace, request.name, request.resourceVersion ?? "", done);
       case "list":
-        return this.list(info, request.namespace, done);
+        return listCollection((etcdRequest, then) => this.kv(etcdRequest, then), info, request.namespace, request.options ?? {}, done);
       case "update":
         return this.update(info, request.namespace, request.object, done);
       case "patch":
@@ -211,22 +212,19 @@ export class ApiServer implements ActorBehavior {
     });
   }
 
-  private get(info: ResourceInfo, namespace: string, name: string, done: Done): void {
+  /** `etcd3/store.go: Get`: the latest object; a resourceVersion asks that the state read be at least that new. */
+  private get(info: ResourceInfo, namespace: string, name: string, resourceVersion: string, done: Done): void {
+    if (!/^\d*$/.test(resourceVersion)) {
+      done({ ok: false, status: badRequest(`invalid resource version: resourceVersion: Invalid value: "${resourceVersion}": strconv.ParseUint: parsing "${resourceVersion}": invalid syntax`) });
+      return;
+    }
     this.read(objectKey(info, namespace, name), (outcome) => {
       if (!outcome.ok) return done(outcome);
+      const minimum = Number(resourceVersion || "0");
+      if (minimum > outcome.value.header.revision) return done({ ok: false, status: tooLargeResourceVersion(minimum, outcome.value.header.revision) });
       const kv = outcome.value.kvs[0];
       if (kv === undefined) return done({ ok: false, status: notFound(info, name) });
       done(objectResult(decodeFromStorage(textFromBytes(kv.value), kv.modRevision)));
-    });
-  }
-
-  private list(info: ResourceInfo, namespace: string | undefined, done: Done): void {
-    const prefix = bytesFromText(collectionPrefix(info, namespace));
-    this.kv({ kind: "range", request: { key: prefix, rangeEnd: prefixEnd(prefix) } }, (outcome) => {
-      if (!outcome.ok) return done({ ok: false, status: internal(errorText(outcome.error)) });
-      const response = (outcome.value as { response: RangeResponse }).response;
-      const items = response.kvs.map((kv) => decodeFromStorage(textFromBytes(kv.value), kv.modRevision));
-      done({ ok: true, value: { kind: "list", list: { apiVersion: apiVersion(info), kind: `${info.kind}List`, metadata: { resourceVersion: String(response.header.revision) }, items } } });
     });
   }
 

@@ -7,8 +7,9 @@ import type { Status } from "./status.js";
 
 export type KubeRequest =
   | { readonly verb: "create"; readonly resource: string; readonly namespace: string; readonly object: KubeObject }
-  | { readonly verb: "get"; readonly resource: string; readonly namespace: string; readonly name: string }
-  | { readonly verb: "list"; readonly resource: string; readonly namespace: string | undefined }
+  /** `resourceVersion`: the object read must come from a state at least that new (else 504 Too large resource version). */
+  | { readonly verb: "get"; readonly resource: string; readonly namespace: string; readonly name: string; readonly resourceVersion?: string }
+  | { readonly verb: "list"; readonly resource: string; readonly namespace: string | undefined; readonly options?: ListOptions }
   /** PUT: the object's resourceVersion is a precondition; without one the update is unconditional. */
   | { readonly verb: "update"; readonly resource: string; readonly namespace: string; readonly object: KubeObject }
   /** A JSON merge patch (RFC 7386) applied to the latest object (kubectl scale, apply). */
@@ -18,10 +19,20 @@ export type KubeRequest =
   | { readonly verb: "watch"; readonly resource: string; readonly namespace: string | undefined; readonly resourceVersion: string }
   | { readonly verb: "unwatch"; readonly watchId: number };
 
+/** A LIST's query parameters (list.ts says what each does). */
+export interface ListOptions {
+  readonly resourceVersion?: string;
+  readonly resourceVersionMatch?: string;
+  /** At most this many objects (0: all). */
+  readonly limit?: number;
+  readonly continue?: string;
+}
+
 export interface KubeList {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly resourceVersion: string };
+  /** ListMeta in its field order; `continue` and `remainingItemCount` only on a page with more after it. */
+  readonly metadata: { readonly resourceVersion: string; readonly continue?: string; readonly remainingItemCount?: number };
   readonly items: readonly KubeObject[];
 }
 

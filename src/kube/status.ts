@@ -11,7 +11,8 @@ export type StatusReason = "AlreadyExists" | "Conflict" | "NotFound" | "Expired"
 export interface Status {
   readonly kind: "Status";
   readonly apiVersion: "v1";
-  readonly metadata: Record<string, never>;
+  /** ListMeta: empty, but for a 410 on a list page (a token to go on with). */
+  readonly metadata: { readonly continue?: string };
   readonly status: "Failure";
   readonly message: string;
   readonly reason?: StatusReason;
@@ -54,7 +55,7 @@ export function notFound(info: ResourceInfo, name: string): Status {
   return status(404, "NotFound", `${qualifiedResource(info)} "${name}" not found`, detailsOf(info, name));
 }
 
-/** `NewResourceExpired`: 410 Expired, e.g. `too old resource version: 5 (10)`. */
+/** `NewResourceExpired`: 410 Expired, e.g. `The resourceVersion for the provided list is too old.` */
 export function expired(message: string): Status {
   return status(410, "Expired", message);
 }

@@ -6,8 +6,10 @@
  *
  * A watch from "" or "0" lists first and sends every object as ADDED, then watches from the list's
  * revision + 1. A watch whose start revision etcd has compacted gets one ERROR event with a 410
- * Expired status, `too old resource version: <rv> (<compact revision>)`, and ends: the client must
- * list again (and watch from the list's resourceVersion).
+ * Expired status and ends: the client must list again (and watch from the list's resourceVersion).
+ * The status says what the etcd3 watcher says (`interpretWatchError`): `The resourceVersion for
+ * the provided watch is too old.` (A watch cache, which this server does not have, would say
+ * `too old resource version: <rv> (<oldest it holds>)` instead.)
  */
 import type { WatchResponse } from "../mvcc/types.js";
 import { bytesFromText, prefixEnd, textFromBytes } from "../mvcc/bytes.js";
@@ -17,6 +19,8 @@ import { decodeFromStorage, withResourceVersion } from "./objects.js";
 import type { KubeOutcome, KubeWatchMessage, WatchEvent } from "./protocol.js";
 import { collectionPrefix, type ResourceInfo } from "./resources.js";
 import { badRequest, expired, internal } from "./status.js";
+
+export const EXPIRED_WATCH = "The resourceVersion for the provided watch is too old.";
 
 interface ServedWatch {
   readonly client: string;
@@ -98,7 +102,7 @@ export class WatchHub {
   private onCanceled(id: number, served: ServedWatch, prefix: string, fromVersion: number, response: WatchResponse | undefined): void {
     if (served.ended) return;
     if (response !== undefined && response.compactRevision > 0) {
-      const status = expired(`too old resource version: ${fromVersion} (${response.compactRevision})`);
+      const status = expired(EXPIRED_WATCH);
       this.server.emit({
         type: "kube.gone",
         server: this.server.name,

@@ -14,6 +14,7 @@ import { apiVersion, findResource, RESOURCES, type ResourceInfo } from "../kube/
 import { kubectlErrorLine, type Status } from "../kube/status.js";
 import { type KubectlCommand, parseKubectl } from "../kubectl/parse.js";
 import { printAction, printDeleted, printObjects, printRaw, printTable } from "../kubectl/print.js";
+import { rawRequest } from "../kubectl/raw.js";
 import { InputError } from "../sim/errors.js";
 
 export interface KubectlOutput {
@@ -136,14 +137,11 @@ class KubectlRun {
     return printObjects(info, objects, single, output);
   }
 
-  /** `kubectl get --raw /api/v1/namespaces/NS/configmaps[/NAME]` (and `/apis/GROUP/VERSION/...`). */
+  /** `kubectl get --raw PATH` (src/kubectl/raw.ts): the server's JSON as it sends it. */
   private raw(path: string): KubectlOutput {
-    const match = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path.split("?")[0] as string);
-    const info = match === null ? undefined : RESOURCES.find((candidate) => candidate.resource === match[5] && candidate.group === (match[2] ?? "") && candidate.version === (match[1] ?? match[3]));
-    if (match === null || info === undefined) return failure("Error from server (NotFound): the server could not find the requested resource\n");
-    const namespace = match[4] as string;
-    const name = match[6];
-    const outcome = name === undefined ? this.call({ verb: "list", resource: info.resource, namespace }) : this.call({ verb: "get", resource: info.resource, namespace, name });
+    const parsed = rawRequest(path);
+    if ("error" in parsed) return failure(`${parsed.error}\n`);
+    const outcome = this.call(parsed.request);
     if (!outcome.ok) return serverError(outcome.status);
     if (outcome.value.kind === "object") return success(printRaw(outcome.value.object));
     if (outcome.value.kind === "list") return success(printRaw(outcome.value.list));
