@@ -28,6 +28,7 @@ import { AdminCommands, type AdminCommand, isAdminCommand } from "./admin-comman
 import { LabError, LAB_ADMIN_COMMANDS, runLabAdmin } from "./lab-admin.js";
 import { isServerCommand, serverOutcome, type ServerCommand } from "./server-commands.js";
 import { ShellWatches } from "./watch-commands.js";
+import { startKeepAlive } from "./keepalive-commands.js";
 import { retryWarning, tlsOutcome } from "../etcd/pki.js";
 import { authenticateLine, type AuthCommand, authOutcome, isAuthCommand } from "./auth-commands.js";
 import { runKubectl, writeHeredoc } from "./kubectl-commands.js";
@@ -75,6 +76,8 @@ export class ShellSession {
   private io: ShellOutput = { write: () => undefined, error: () => undefined };
   /** Where background watches print: the output of the line running, or of the last one. */
   private background: ShellOutput = this.io;
+  /** Where background output goes between lines, when set (the live UI); else to the last line's output. */
+  private idle: ShellOutput | undefined;
   private readonly watches = new ShellWatches({
     client: () => this.cluster.client(CLIENT),
     endpointMember: (endpoint) => this.endpointMember([endpoint]),
@@ -85,6 +88,21 @@ export class ShellSession {
       if (output.stderr !== "") this.background.error(output.stderr);
     },
   });
+
+  /** What background `lease keep-alive` jobs use (keepalive-commands.ts). */
+  private readonly keepAliveHost = {
+    client: () => this.cluster.client(CLIENT),
+    endpointMember: (endpoint: string) => this.endpointMember([endpoint]),
+    header: (member: string) => this.header(member),
+    now: () => this.world.now,
+    schedule: (at: Micros, call: () => void) => this.world.schedule(at, call),
+    runFor: (durationUs: Micros, stop: () => boolean) => this.world.runFor(durationUs, stop),
+    print: (output: CommandOutput) => {
+      if (output.stdout !== "") this.background.write(output.stdout);
+      if (output.stderr !== "") this.background.error(output.stderr);
+    },
+    jobs: this.watches,
+  };
 
   constructor(options: ShellSessionOptions) {
     this.env = options.env ?? {};
@@ -137,8 +155,18 @@ export class ShellSession {
       return 0;
     } finally {
       this.io = previous;
+      if (this.idle !== undefined) this.background = this.idle;
       this.cluster.client(CLIENT).token = undefined;
     }
+  }
+
+  /**
+   * Sends what background watches and keep-alives print between lines to `out` (the live UI, whose
+   * lines each get their own output); without it, it goes to the output of the last line run.
+   */
+  setBackgroundOutput(out: ShellOutput): void {
+    this.idle = out;
+    this.background = out;
   }
 
   /** Runs one line (with no following lines) and returns what it wrote. */
@@ -196,7 +224,7 @@ export class ShellSession {
       return;
     }
     if (request === undefined && isServerCommand(command)) {
-      this.executeServer(parsed, command);
+      this.executeServer(parsed, command, line);
       return;
     }
     if (request === undefined && isAdminCommand(command)) {
@@ -295,9 +323,9 @@ export class ShellSession {
   }
 
   /** Runs a lease or alarm command: its server requests through c1, then etcdctl's output. */
-  private executeServer(parsed: ParsedCommandLine, command: ServerCommand): void {
+  private executeServer(parsed: ParsedCommandLine, command: ServerCommand, line: string): void {
     if (command.kind === "lease-keep-alive" && !command.once) {
-      this.io.error("Error: lease keep-alive without --once is not supported in the shell yet\n");
+      startKeepAlive(this.keepAliveHost, line, parsed, command);
       return;
     }
     const endpoint = this.endpointMember(parsed.global.endpoints);

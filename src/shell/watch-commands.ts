@@ -46,8 +46,25 @@ interface RunningWatch {
   answered: boolean;
 }
 
+/**
+ * Another background job of the script (`lease keep-alive`, keepalive-commands.ts): listed by
+ * `:watches` with the watches, ended by `:unwatch` as they are.
+ */
+export interface BackgroundJob {
+  /** What `:watches` shows after the line, in parentheses: `n1, 2 keepalives`. */
+  describe(): string;
+  /** Ends the job silently (an interrupt). */
+  stop(): void;
+}
+
+interface RunningJob {
+  readonly id: number;
+  readonly line: string;
+  readonly job: BackgroundJob;
+}
+
 export class ShellWatches {
-  private readonly running = new Map<number, RunningWatch>();
+  private readonly running = new Map<number, RunningWatch | RunningJob>();
   private nextId = 1;
 
   constructor(private readonly host: WatchHost) {}
@@ -89,11 +106,26 @@ export class ShellWatches {
     if (started.answered) this.host.runFor(SETTLE_US, () => false);
   }
 
-  /** `:watches`: one line per running watch. */
+  /**
+   * Runs `job` as a background job of `line` (its ID from the watches' sequence); returns the
+   * function that takes it off the list when it ends by itself.
+   */
+  adopt(line: string, job: BackgroundJob): () => void {
+    const id = this.nextId++;
+    this.running.set(id, { id, line, job });
+    return () => {
+      this.running.delete(id);
+    };
+  }
+
+  /** `:watches`: one line per running watch (and background job). */
   list(): string {
     if (this.running.size === 0) return "no running watches\n";
     let text = "";
-    for (const entry of this.running.values()) text += `${entry.id} ${entry.line} (${entry.members.join(", ")}, ${entry.events} event${entry.events === 1 ? "" : "s"})\n`;
+    for (const entry of this.running.values()) {
+      const details = "job" in entry ? entry.job.describe() : `${entry.members.join(", ")}, ${entry.events} event${entry.events === 1 ? "" : "s"}`;
+      text += `${entry.id} ${entry.line} (${details})\n`;
+    }
     return text;
   }
 
@@ -112,8 +144,9 @@ export class ShellWatches {
     return undefined;
   }
 
-  private stop(entry: RunningWatch): void {
+  private stop(entry: RunningWatch | RunningJob): void {
     this.running.delete(entry.id);
-    entry.watch.cancel();
+    if ("job" in entry) entry.job.stop();
+    else entry.watch.cancel();
   }
 }

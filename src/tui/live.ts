@@ -20,6 +20,11 @@ export interface LiveSession {
   readonly members: readonly string[];
   /** Runs an etcdctl line or a lab command (`:crash n1`) to completion; returns its output. */
   execute(line: string): { stdout: string; stderr: string };
+  /**
+   * Where the session's background jobs (watches, lease keep-alives) print between lines, as the
+   * world runs: the controller passes its own sink (see `LiveController.onOutput`).
+   */
+  setBackgroundOutput?(out: { write(text: string): void; error(text: string): void }): void;
 }
 
 export type LiveStart = (listener: TraceListener<TypedEvent>) => LiveSession;
@@ -37,6 +42,9 @@ export type NodeAction = "crash" | "restart" | "pause" | "isolate" | "heal";
 export class LiveController {
   readonly timeline: Timeline;
   readonly session: LiveSession;
+  private readonly outputListeners = new Set<(lines: readonly string[]) => void>();
+  /** Background output not yet ended by a newline. */
+  private partial = "";
 
   constructor(start: LiveStart) {
     let timeline: Timeline | undefined;
@@ -61,6 +69,26 @@ export class LiveController {
       pending.map((item) => item.time),
     );
     this.timeline = timeline;
+    const background = (text: string): void => this.background(text);
+    session.setBackgroundOutput?.({ write: background, error: background });
+  }
+
+  /**
+   * Calls `listener` with each complete line background jobs print between command lines (a
+   * watch's events, a keep-alive's answers) as the world runs; returns the unsubscribe function.
+   */
+  onOutput(listener: (lines: readonly string[]) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => {
+      this.outputListeners.delete(listener);
+    };
+  }
+
+  private background(text: string): void {
+    const lines = `${this.partial}${text}`.split("\n");
+    this.partial = lines.pop() ?? "";
+    if (lines.length === 0) return;
+    for (const listener of this.outputListeners) listener(lines);
   }
 
   get members(): readonly string[] {

@@ -104,7 +104,7 @@ describe("etcdlab shell", () => {
   });
 
   it("prints one error line for a bad line and goes on", async () => {
-    const script = [":bogus", ":crash n9", ":advance 2", ":partition n1 | n7", "put a 1", "lease keep-alive 1", "member remove 1234", "put --foo a b", "get a --endpoints=10.0.0.1:2379", "get a"].join("\n");
+    const script = [":bogus", ":crash n9", ":advance 2", ":partition n1 | n7", "put a 1", "lease keep-alive", "member remove 1234", "put --foo a b", "get a --endpoints=10.0.0.1:2379", "get a"].join("\n");
     const result = await shell(`${script}\n`);
     expect(result.code).toBe(0);
     const errors = result.stderr.trimEnd().split("\n");
@@ -113,7 +113,7 @@ describe("etcdlab shell", () => {
     expect(errors[1]).toBe("etcdlab shell: unknown node 'n9' (members: n1, n2, n3)");
     expect(errors[2]).toMatch(/^etcdlab shell: invalid duration '2'/);
     expect(errors[3]).toBe("etcdlab shell: partition names unknown node 'n7'");
-    expect(errors[4]).toBe("Error: lease keep-alive without --once is not supported in the shell yet");
+    expect(errors[4]).toBe("Error: lease keep-alive command needs lease ID as argument");
     expect(errors[5]).toBe("Error: etcdserver: member not found");
     expect(errors[6]).toBe("Error: unknown flag: --foo");
     expect(errors[7]).toMatch(/^etcdlab shell: endpoint '10.0.0.1:2379' is not a member/);

@@ -9,10 +9,11 @@
  *   name; default the first member); the world runs until the answer or `--command-timeout`
  *   (default 5s of virtual time), and the shell prints exactly what etcdctl prints. `txn` reads its
  *   sections from the following lines, as etcdctl reads them from stdin. The lease commands (grant,
- *   revoke, timetolive [--keys], list, keep-alive --once) and alarm list/disarm go the same way as
- *   lease and maintenance requests (`callServer`); `lease keep-alive` without `--once` would run
- *   until the lease ends, so the shell refuses it. Commands the simulated cluster does not serve
- *   yet print one error line;
+ *   revoke, timetolive [--keys], list, keep-alive [--once]) and alarm list/disarm go the same way as
+ *   lease and maintenance requests (`callServer`); `lease keep-alive` without `--once` runs in the
+ *   background like a watch (src/shell/keepalive-commands.ts), printing each renewal as it comes,
+ *   until the lease ends or `:unwatch`. Commands the simulated cluster does not serve yet print one
+ *   error line;
  * - a lab command: `:crash N`, `:restart N`, `:pause N`, `:resume N`, `:partition A B | C`
  *   (or a YAML flow partition shape such as `{isolate: n1}`), `:heal`, `:slow-disk N FACTOR`,
  *   `:drift N RATE`, `:advance DURATION`, `:leader`, `:status`, `:echo TEXT`.

@@ -132,6 +132,8 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
   const [follow, setFollow] = useState(live !== undefined);
   const [selected, setSelected] = useState(0);
   const [output, setOutput] = useState<readonly string[]>([]);
+  // Live mode: what background watches and keep-alives print as the world runs joins the output.
+  useEffect(() => live?.onOutput((lines) => setOutput((previous) => [...previous, ...lines].slice(-OUTPUT_LINES))), [live]);
   const [history] = useState(() => new PromptHistory());
   const following = live !== undefined && follow;
   // Following, the cursor is the newest event (of the filter, when one is set).
