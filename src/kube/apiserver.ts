@@ -71,8 +71,8 @@ export interface ApiServerOptions {
 type Done = (outcome: KubeOutcome) => void;
 type UpdateResult = { readonly ok: true; readonly object: KubeObject } | { readonly ok: false; readonly status: Status };
 
-/** Kinds whose strategy counts spec changes in metadata.generation. */
-const GENERATION_RESOURCES: ReadonlySet<string> = new Set(["deployments", "replicasets", "pods"]);
+/** Kinds whose strategy counts spec changes in metadata.generation (not pods in v1.30: PodObservedGenerationTracking came later). */
+const GENERATION_RESOURCES: ReadonlySet<string> = new Set(["deployments", "replicasets"]);
 
 export class ApiServer implements ActorBehavior {
   readonly etcd: ClientActor;

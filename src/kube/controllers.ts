@@ -18,6 +18,7 @@ import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import { type KubeCallOutcome, KubeClient } from "./client.js";
 import type { KubeEvent } from "./events.js";
 import { fnv32a, type KubeObject, randomSuffix, safeEncode, timestampAt } from "./objects.js";
+import { podReady } from "./nodes.js";
 import type { KubeRequest } from "./protocol.js";
 
 /** How long a controller waits for the API server's answer. */
@@ -393,8 +394,16 @@ export class ControllerManager implements ActorBehavior {
     }
     const ownedSpec = (owned["spec"] ?? {}) as { replicas?: number };
     if (ownedSpec.replicas !== replicas) run({ verb: "update", resource: "replicasets", namespace, object: { ...owned, spec: { ...(owned["spec"] as object), replicas } } as KubeObject });
-    const current = ((owned["status"] ?? {}) as { replicas?: number }).replicas ?? 0;
-    const status = { observedGeneration: deployment.metadata.generation ?? 1, replicas: current, updatedReplicas: current };
+    const counts = (owned["status"] ?? {}) as { replicas?: number; readyReplicas?: number; availableReplicas?: number };
+    const current = counts.replicas ?? 0;
+    // DeploymentStatus omits zero counts (omitempty), as the API server stores it.
+    const status = {
+      observedGeneration: deployment.metadata.generation ?? 1,
+      replicas: current,
+      updatedReplicas: current,
+      ...(counts.readyReplicas === undefined ? {} : { readyReplicas: counts.readyReplicas }),
+      ...(counts.availableReplicas === undefined ? {} : { availableReplicas: counts.availableReplicas }),
+    };
     if (JSON.stringify(deployment["status"] ?? {}) !== JSON.stringify(status)) run({ verb: "update", resource: "deployments", namespace, object: { ...deployment, status } as KubeObject });
   }
 
@@ -415,7 +424,9 @@ export class ControllerManager implements ActorBehavior {
       run({ verb: "create", resource: "pods", namespace, object });
     }
     for (const pod of owned.slice(wanted)) run({ verb: "delete", resource: "pods", namespace, name: pod.metadata.name });
-    const status = { replicas: owned.length, observedGeneration: replicaset.metadata.generation ?? 1 };
+    const ready = owned.filter(podReady).length;
+    // Ready pods count as available at once (minReadySeconds 0); zero counts are left out (omitempty).
+    const status = { replicas: owned.length, ...(ready === 0 ? {} : { readyReplicas: ready, availableReplicas: ready }), observedGeneration: replicaset.metadata.generation ?? 1 };
     if (JSON.stringify(replicaset["status"] ?? {}) !== JSON.stringify(status)) run({ verb: "update", resource: "replicasets", namespace, object: { ...replicaset, status } as KubeObject });
   }
 }

@@ -8,6 +8,7 @@ import { InputError } from "../sim/errors.js";
 import type { Micros } from "../sim/time.js";
 import { ApiServer, DEFAULT_COMPACTION_INTERVAL_US } from "./apiserver.js";
 import { type KubeCallOutcome, kubeClientActor } from "./client.js";
+import { Kubelet, Scheduler } from "./nodes.js";
 import type { KubeRequest } from "./protocol.js";
 import { ControllerManager, type CounterReport, CounterWriter, type CounterWriterOptions, type ManagerReport, Watcher, type WatcherReport } from "./controllers.js";
 
@@ -22,6 +23,12 @@ export interface ApiServerSpec {
   readonly name: string;
   readonly endpoints: readonly string[];
   readonly compactionIntervalUs: Micros;
+}
+
+/** The scheduler's actor, and a kubelet's: `kubelet-<node>`. */
+export const SCHEDULER_ACTOR = "kube-scheduler";
+export function kubeletActor(node: string): string {
+  return `kubelet-${node}`;
 }
 
 const environments = new WeakMap<EtcdCluster, KubeEnv>();
@@ -103,6 +110,16 @@ export class KubeEnv {
     const target = this.server(server);
     this.managers.set(name, report);
     this.cluster.world.spawn(name, (context) => new ControllerManager(context, target, report));
+  }
+
+  /** Nodes: one kube-scheduler binding pods to them, and a kubelet per node starting the pods bound to it. */
+  startNodes(nodes: readonly string[], server?: string): void {
+    const target = this.server(server);
+    const actors = [SCHEDULER_ACTOR, ...nodes.map(kubeletActor)];
+    for (const actor of actors) this.spawn(actor);
+    if (new Set(nodes).size !== nodes.length) throw new InputError(`node names repeat: ${nodes.join(", ")}`);
+    this.cluster.world.spawn(SCHEDULER_ACTOR, (context) => new Scheduler(context, target, nodes));
+    nodes.forEach((node, index) => this.cluster.world.spawn(kubeletActor(node), (context) => new Kubelet(context, target, node, index)));
   }
 
   startWatcher(name: string, options: { readonly server?: string; readonly resource: string; readonly namespace: string; readonly resourceVersion: string }): void {

@@ -88,6 +88,35 @@ function selector(object: unknown): string {
   return text === "" ? NONE : text;
 }
 
+interface ContainerStatus {
+  readonly ready?: boolean;
+  readonly restartCount?: number;
+  readonly state?: { readonly waiting?: { readonly reason?: string }; readonly running?: unknown; readonly terminated?: { readonly reason?: string } };
+}
+
+/**
+ * READY, STATUS and RESTARTS of a pod as kubectl's pod printer works them out (`printPod`): the
+ * phase, or the pod's reason, or the reason a container waits or terminated; ready containers
+ * count only when running.
+ */
+function podSummary(pod: KubeObject): { ready: number; total: number; reason: string; restarts: number } {
+  const total = ((field(pod, "spec", "containers") ?? []) as unknown[]).length;
+  let reason = (field(pod, "status", "reason") as string | undefined) || ((field(pod, "status", "phase") as string | undefined) ?? "");
+  let ready = 0;
+  let restarts = 0;
+  const statuses = (field(pod, "status", "containerStatuses") ?? []) as ContainerStatus[];
+  for (let index = statuses.length - 1; index >= 0; index--) {
+    const status = statuses[index] as ContainerStatus;
+    restarts += status.restartCount ?? 0;
+    const waiting = status.state?.waiting?.reason ?? "";
+    const terminated = status.state?.terminated?.reason ?? "";
+    if (waiting !== "") reason = waiting;
+    else if (terminated !== "") reason = terminated;
+    else if (status.ready === true && status.state?.running !== undefined) ready++;
+  }
+  return { ready, total, reason, restarts };
+}
+
 const COLUMNS: Readonly<Record<string, Columns>> = {
   configmaps: {
     header: ["NAME", "DATA", "AGE"],
@@ -98,9 +127,10 @@ const COLUMNS: Readonly<Record<string, Columns>> = {
     header: ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
     wide: ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
     row: (object, age) => {
-      const total = ((field(object, "spec", "containers") ?? []) as unknown[]).length;
-      const phase = (field(object, "status", "phase") as string | undefined) ?? "Pending";
-      return { normal: [object.metadata.name, `0/${total}`, phase, "0", age], wide: [NONE, NONE, NONE, NONE] };
+      const { ready, total, reason, restarts } = podSummary(object);
+      const ip = (field(object, "status", "podIP") as string | undefined) ?? NONE;
+      const node = (field(object, "spec", "nodeName") as string | undefined) ?? NONE;
+      return { normal: [object.metadata.name, `${ready}/${total}`, reason, String(restarts), age], wide: [ip, node, NONE, NONE] };
     },
   },
   deployments: {

@@ -91,6 +91,15 @@ defineStep({
 });
 
 defineStep({
+  name: "kube-nodes",
+  summary: "start nodes: a kube-scheduler that binds pods to them and a kubelet per node that starts its pods (ContainerCreating, then Running and ready 1 s to 2 s later)",
+  example: "- kube-nodes: {names: [node-1, node-2]}",
+  clusters: ETCD,
+  schema: z.strictObject({ names: z.array(actorName).min(1), server: actorName.optional() }),
+  execute: (run, step) => guard(run, () => envOf(run).startNodes(step.names, step.server)),
+});
+
+defineStep({
   name: "kube-watch",
   summary: "start a watcher (a reflector) of a resource from a resourceVersion; on 410 Gone it lists again and watches from the list",
   example: "- kube-watch: {name: watcher, resource: configmaps, resource-version: \"5\"}",
