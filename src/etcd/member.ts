@@ -645,7 +645,7 @@ export class Member implements ActorBehavior {
       this.emit({ type: "raft.truncate", node: this.options.name, batch, lastIndex: first - 1, removed });
     }
     disk.append(WAL_FILE, entries);
-    if (this.context.trace.enabled) this.emit({ type: "raft.append", node: this.options.name, batch, entries: entries.map(entryRef) });
+    if (this.context.trace.enabled) this.emit({ type: "raft.append", node: this.options.name, batch, entries: entries.map(sharedEntryRef) });
   }
 
   private applyEntry(entry: Entry): void {
@@ -804,6 +804,24 @@ function detailOf(event: RaftEvent): Readonly<Record<string, unknown>> {
 
 function entryRef(entry: Entry): LogEntryRef {
   return { index: entry.index, term: entry.term, id: entryId(entry) };
+}
+
+/**
+ * The members of a world append the same Entry objects (the leader's, carried by its messages), so
+ * the traced reference of an entry is made once and shared by the members' raft.append events: a
+ * small direct-mapped cache by index, checked by identity.
+ */
+const SHARED_REFS = 1024;
+const sharedRefEntries: Array<Entry | undefined> = new Array<Entry | undefined>(SHARED_REFS).fill(undefined);
+const sharedRefs: Array<LogEntryRef | undefined> = new Array<LogEntryRef | undefined>(SHARED_REFS).fill(undefined);
+
+function sharedEntryRef(entry: Entry): LogEntryRef {
+  const slot = entry.index & (SHARED_REFS - 1);
+  if (sharedRefEntries[slot] === entry) return sharedRefs[slot] as LogEntryRef;
+  const ref = entryRef(entry);
+  sharedRefEntries[slot] = entry;
+  sharedRefs[slot] = ref;
+  return ref;
 }
 
 function proposalKey(message: Message): string {

@@ -2,7 +2,7 @@
  * kubectl's printers: the default tables (the server-side table columns of each resource, laid out
  * by Go's tabwriter as kubectl configures it: min width 6, padding 3), `-o wide`, `-o json`
  * (4-space indent, keys sorted as an unstructured object marshals), `-o yaml` and `-o name`, and
- * the lines of create, scale, delete, apply and replace.
+ * the lines of create, scale, delete, apply and replace, all as kubectl v1.30 prints them.
  */
 import { stringify as stringifyYaml } from "yaml";
 import type { KubeObject } from "../kube/objects.js";
@@ -208,8 +208,9 @@ export function printAction(info: ResourceInfo, name: string, action: string): s
 /**
  * `configmap "cfg" deleted`: kubectl v1.30's `DeleteOptions.PrintObj` (staging/src/k8s.io/kubectl/
  * pkg/cmd/delete/delete.go), `<kind>[.<group>] "<name>" deleted`, printed for each object as its
- * DELETE succeeds. (Later kubectl, after kubernetes/kubernetes#126619, names the namespace too:
- * `... deleted from default namespace`; etcdlab speaks v1.30 throughout.)
+ * DELETE succeeds. (kubernetes/kubernetes#126619, merged in 2024, makes later kubectl name the
+ * namespace too, `... deleted from default namespace`; which release first ships it was not
+ * checked. etcdlab prints as v1.30 does throughout.)
  */
 export function printDeleted(info: ResourceInfo, name: string): string {
   return `${qualifiedKind(info)} "${name}" deleted\n`;
