@@ -152,7 +152,7 @@ export function memberStatus(cluster: EtcdCluster, actor: string, member: Member
   const store = member.stateMachine.store;
   const storeStatus = store.status();
   // `%+v` of each AlarmMember, as etcd puts it into StatusResponse.Errors.
-  const errors = store.alarm({ action: "GET", memberId: 0, alarm: "NONE" }).alarms.map((alarm) => `memberID:${alarm.memberId} alarm:${alarm.alarm} `);
+  const errors = store.alarm({ action: "GET", memberId: 0n, alarm: "NONE" }).alarms.map((alarm) => `memberID:${alarm.memberId} alarm:${alarm.alarm} `);
   return {
     memberId: cluster.membership.memberId(actor),
     clusterId: cluster.membership.clusterId,

@@ -401,6 +401,11 @@ export class Member implements ActorBehavior {
     }
   }
 
+  /** The member ID alarms carry: etcd's 64-bit ID (the one `member list` prints). */
+  private alarmMemberId(): bigint {
+    return this.memberId === 0n ? BigInt(memberNumber(this.options.name)) : this.memberId;
+  }
+
   /** A positive lease ID below 2^53 (etcd draws one from its request ID generator). */
   private drawLeaseId(): number {
     const random = this.context.random;
@@ -659,7 +664,7 @@ export class Member implements ActorBehavior {
       const outcome = this.stateMachine.apply(data.request, entry.index, this.nowMs());
       // etcd applyEntryNormal: a write that ran out of space makes every member raise NOSPACE.
       if (this.stateMachine.shouldRaiseNoSpaceAlarm(outcome)) {
-        this.proposeInternal({ header: headerFor(undefined), type: "alarm", request: { action: "ACTIVATE", memberId: memberNumber(node), alarm: "NOSPACE" } }, "alarm");
+        this.proposeInternal({ header: headerFor(undefined), type: "alarm", request: { action: "ACTIVATE", memberId: this.alarmMemberId(), alarm: "NOSPACE" } }, "alarm");
       }
       if (outcome.ok && data.member === node && this.context.trace.enabled) this.traceStoreChange(data.request, outcome.value);
       const pending = data.member === node && data.sequence > 0 ? this.pending.get(data.sequence) : undefined;

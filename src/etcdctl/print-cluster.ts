@@ -410,7 +410,7 @@ const alarmNumbers: Readonly<Record<AlarmType, number>> = { NONE: 0, NOSPACE: 1,
 
 /** `%+v` of a `*pb.AlarmMember`: its protobuf compact text, zero fields left out. */
 function alarmText(alarm: AlarmMember): string {
-  return `${alarm.memberId === 0 ? "" : `memberID:${BigInt(alarm.memberId)} `}${alarm.alarm === "NONE" ? "" : `alarm:${alarm.alarm} `}`;
+  return `${alarm.memberId === 0n ? "" : `memberID:${alarm.memberId} `}${alarm.alarm === "NONE" ? "" : `alarm:${alarm.alarm} `}`;
 }
 
 export function printAlarms(output: Output, global: GlobalOptions, context: PrintContext, response: AlarmResponse): void {

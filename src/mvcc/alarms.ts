@@ -16,8 +16,13 @@ import type { AlarmMember, AlarmType } from "./types.js";
 
 export const alarmTypeNumbers: Readonly<Record<AlarmType, number>> = { NONE: 0, NOSPACE: 1, CORRUPT: 2 };
 
-function alarmKey(memberId: number, alarm: AlarmType): string {
+function alarmKey(memberId: bigint, alarm: AlarmType): string {
   return `${alarmTypeNumbers[alarm]}:${memberId}`;
+}
+
+/** Orders two 64-bit member IDs. */
+export function compareIds(left: bigint, right: bigint): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 export class AlarmSet {
@@ -26,7 +31,7 @@ export class AlarmSet {
   constructor(private readonly bucket: LeaseBucket) {}
 
   /** The new alarm, or undefined when it was already active or is NONE. */
-  activate(memberId: number, alarm: AlarmType): AlarmMember | undefined {
+  activate(memberId: bigint, alarm: AlarmType): AlarmMember | undefined {
     if (alarm === "NONE") return undefined;
     const key = alarmKey(memberId, alarm);
     if (this.members.has(key)) return undefined;
@@ -37,7 +42,7 @@ export class AlarmSet {
   }
 
   /** The removed alarm, or undefined when it was not active. */
-  deactivate(memberId: number, alarm: AlarmType): AlarmMember | undefined {
+  deactivate(memberId: bigint, alarm: AlarmType): AlarmMember | undefined {
     const key = alarmKey(memberId, alarm);
     const member = this.members.get(key);
     if (member === undefined) return undefined;
@@ -49,7 +54,7 @@ export class AlarmSet {
   /** The active alarms of one type, or all of them for NONE. */
   get(alarm: AlarmType): AlarmMember[] {
     const all = [...this.members.values()].filter((member) => alarm === "NONE" || member.alarm === alarm);
-    return all.sort((left, right) => alarmTypeNumbers[left.alarm] - alarmTypeNumbers[right.alarm] || left.memberId - right.memberId);
+    return all.sort((left, right) => alarmTypeNumbers[left.alarm] - alarmTypeNumbers[right.alarm] || compareIds(left.memberId, right.memberId));
   }
 
   isActive(alarm: AlarmType): boolean {

@@ -21,7 +21,7 @@
  * `size`; `defragment` rewrites the file, so `size` drops to `sizeInUse` rounded up to a page.
  */
 import { assertionFailed } from "./errors.js";
-import { integerFieldSize, keyValueSize } from "./proto.js";
+import { integerFieldSize, keyValueSize, uint64FieldSize } from "./proto.js";
 import { formatRevision, mainOf } from "./revision.js";
 import type { KeyValue } from "./types.js";
 
@@ -42,8 +42,8 @@ export function leaseRecordBytes(id: number, ttlSeconds: number, remainingTtlSec
 }
 
 /** Bytes an alarm takes in the "alarm" bucket (the marshaled AlarmMember is the bbolt key). */
-export function alarmRecordBytes(memberId: number, alarmTypeNumber: number): number {
-  return leafElementHeaderBytes + integerFieldSize(1, memberId) + integerFieldSize(2, alarmTypeNumber);
+export function alarmRecordBytes(memberId: bigint, alarmTypeNumber: number): number {
+  return leafElementHeaderBytes + uint64FieldSize(1, memberId) + integerFieldSize(2, alarmTypeNumber);
 }
 
 function roundUpToPage(bytes: number): number {

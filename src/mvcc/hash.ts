@@ -48,7 +48,7 @@ export function hashAll(backend: Backend, lessor: Lessor, alarms: AlarmSet, comp
   const hasher = new Crc32cHasher();
   hasher.writeBytes("alarm");
   for (const member of alarms.get("NONE")) {
-    hasher.writeIntegerField(1, member.memberId);
+    hasher.writeUint64Field(1, member.memberId);
     hasher.writeIntegerField(2, alarmTypeNumbers[member.alarm]);
   }
   hasher.writeBytes("key");

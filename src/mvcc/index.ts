@@ -46,7 +46,7 @@ export {
 } from "./lessor.js";
 export { BackendQuota, defaultQuotaBytes, kvOverheadBytes, leaseOverheadBytes, maxQuotaBytes, putCost, type QuotaRequest, quotaCost, txnCost } from "./quota.js";
 export { formatRevision, mainOf, packRevision, type Revision, subOf, unpackRevision } from "./revision.js";
-export { type SnapshotRecord, snapshotFormat, snapshotFormatVersion, snapshotProblem, type StoreSnapshot } from "./snapshot.js";
+export { type SnapshotAlarm, type SnapshotRecord, snapshotFormat, snapshotFormatVersion, snapshotProblem, type StoreSnapshot } from "./snapshot.js";
 export { TreeIndex } from "./tree_index.js";
 export type * from "./types.js";
 export { sortOrders, sortTargets } from "./types.js";

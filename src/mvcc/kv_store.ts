@@ -29,7 +29,7 @@ import { type EtcdError, etcdErrors, failure, type Result, success } from "./err
 import { hashAll, hashRecords } from "./hash.js";
 import { Lessor, type LessorConfig } from "./lessor.js";
 import { BackendQuota, leaseOverheadBytes, putCost, type QuotaRequest, quotaCost, txnCost } from "./quota.js";
-import { restoreRecords, type SnapshotRecord, type StoreSnapshot, snapshotFormat, snapshotFormatVersion, snapshotRecords } from "./snapshot.js";
+import { alarmFromSnapshot, restoreRecords, snapshotAlarm, type SnapshotRecord, type StoreSnapshot, snapshotFormat, snapshotFormatVersion, snapshotRecords } from "./snapshot.js";
 import { StoreCore } from "./store_core.js";
 import type {
   AlarmMember,
@@ -286,7 +286,7 @@ export class MvccStore {
         return records;
       },
       leases: this.lessor.persistedLeases(),
-      alarms: this.alarmSet.get("NONE"),
+      alarms: this.alarmSet.get("NONE").map(snapshotAlarm),
     };
   }
 
@@ -302,7 +302,7 @@ export class MvccStore {
     const attachments = restoreRecords(this.core, snapshot.records);
     this.lessor.recover(snapshot.leases);
     for (const [key, lease] of attachments) if (this.lessor.has(lease)) this.lessor.attach(lease, key);
-    this.alarmSet.recover(snapshot.alarms);
+    this.alarmSet.recover(snapshot.alarms.map(alarmFromSnapshot));
     this.backend.restoreAllocatedBytes(snapshot.dbSize);
     this.watches.restore();
   }

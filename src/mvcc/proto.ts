@@ -24,6 +24,18 @@ export function varintSize(value: number): number {
   return size;
 }
 
+/** Bytes of a varint encoding of an unsigned 64-bit value. */
+export function uint64VarintSize(value: bigint): number {
+  let size = 1;
+  for (let rest = value; rest >= 128n; rest >>= 7n) size++;
+  return size;
+}
+
+/** Bytes of a uint64 field (absent when zero). */
+export function uint64FieldSize(fieldNumber: number, value: bigint): number {
+  return value === 0n ? 0 : tagSize(fieldNumber) + uint64VarintSize(value);
+}
+
 /** Bytes of a tag for `fieldNumber`. */
 export function tagSize(fieldNumber: number): number {
   return varintSize(fieldNumber * 8);
@@ -111,6 +123,18 @@ export class Crc32cHasher {
     if (value === 0) return;
     this.writeVarint(fieldNumber * 8);
     this.writeVarint(value);
+  }
+
+  /** A uint64 field (a 64-bit member ID). */
+  writeUint64Field(fieldNumber: number, value: bigint): void {
+    if (value === 0n) return;
+    this.writeVarint(fieldNumber * 8);
+    let rest = BigInt.asUintN(64, value);
+    while (rest >= 128n) {
+      this.writeByte(Number(rest & 0x7fn) | 128);
+      rest >>= 7n;
+    }
+    this.writeByte(Number(rest));
   }
 
   writeBytesField(fieldNumber: number, bytes: ByteString): void {

@@ -6,7 +6,7 @@
  * version, lease]`; a tombstone is `[main, sub, key, "", 0, 0, 0, 0]`, as etcd stores it. Keys and
  * values are byte strings, which JSON carries unchanged. Leases are `[id, ttlSeconds]` by ID (lease
  * expiry is not persisted: a restored lessor waits for its next promotion, as etcd's does);
- * alarms are ordered by type and member. `dbSize` is kept because a snapshot is a copy of the
+ * alarms are ordered by type and member, their 64-bit member IDs in decimal text. `dbSize` is kept because a snapshot is a copy of the
  * database file, free pages included.
  *
  * Restoring rebuilds the key index from the records in order (etcd `restore`): the first record of
@@ -43,7 +43,21 @@ export interface StoreSnapshot {
   readonly dbSize: number;
   readonly records: readonly SnapshotRecord[];
   readonly leases: ReadonlyArray<readonly [id: number, ttlSeconds: number]>;
-  readonly alarms: readonly AlarmMember[];
+  readonly alarms: readonly SnapshotAlarm[];
+}
+
+/** An alarm in a snapshot: the member ID in decimal (JSON has no 64-bit integers). */
+export interface SnapshotAlarm {
+  readonly memberId: string;
+  readonly alarm: AlarmType;
+}
+
+export function snapshotAlarm(alarm: AlarmMember): SnapshotAlarm {
+  return { memberId: alarm.memberId.toString(), alarm: alarm.alarm };
+}
+
+export function alarmFromSnapshot(alarm: SnapshotAlarm): AlarmMember {
+  return { memberId: BigInt(alarm.memberId), alarm: alarm.alarm };
 }
 
 /** The records of a backend view, in revision order. */
@@ -129,7 +143,7 @@ export function snapshotProblem(value: unknown): string | undefined {
   }
   for (const alarm of snapshot.alarms as unknown[]) {
     const member = alarm as Record<string, unknown> | null;
-    if (member === null || typeof member !== "object" || !isNonNegativeInteger(member.memberId) || !alarmTypes.includes(member.alarm as AlarmType)) return "invalid alarm entry";
+    if (member === null || typeof member !== "object" || !(typeof member.memberId === "string" && /^(0|[1-9][0-9]{0,19})$/.test(member.memberId) && BigInt(member.memberId) < 2n ** 64n) || !alarmTypes.includes(member.alarm as AlarmType)) return "invalid alarm entry";
   }
   return undefined;
 }

@@ -172,13 +172,15 @@ export type AlarmType = "NONE" | "NOSPACE" | "CORRUPT";
 export type AlarmAction = "GET" | "ACTIVATE" | "DEACTIVATE";
 
 export interface AlarmMember {
-  readonly memberId: number;
+  /** The member's 64-bit etcd ID (the one `member list` prints). */
+  readonly memberId: bigint;
   readonly alarm: AlarmType;
 }
 
 export interface AlarmRequest {
   readonly action: AlarmAction;
-  readonly memberId: number;
+  /** A 64-bit etcd member ID; 0n with GET. */
+  readonly memberId: bigint;
   /** With GET, NONE lists every alarm. */
   readonly alarm: AlarmType;
 }

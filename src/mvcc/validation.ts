@@ -17,7 +17,7 @@
  */
 import type { ByteString } from "./bytes.js";
 import { assertNever, type EtcdError, etcdErrors } from "./errors.js";
-import { boolFieldSize, integerFieldSize, lengthFieldSize, tagSize, varintSize } from "./proto.js";
+import { boolFieldSize, integerFieldSize, lengthFieldSize, tagSize, uint64FieldSize, varintSize } from "./proto.js";
 import {
   type AlarmRequest,
   type CompactionRequest,
@@ -253,7 +253,7 @@ function bodySize(request: RaftRequest): number {
       return embedded(9, integerFieldSize(1, request.request.id));
     case "alarm": {
       const alarm = request.request;
-      return embedded(10, integerFieldSize(1, alarmActions.indexOf(alarm.action)) + integerFieldSize(2, alarm.memberId) + integerFieldSize(3, alarmTypes.indexOf(alarm.alarm)));
+      return embedded(10, integerFieldSize(1, alarmActions.indexOf(alarm.action)) + uint64FieldSize(2, alarm.memberId) + integerFieldSize(3, alarmTypes.indexOf(alarm.alarm)));
     }
     default:
       return assertNever(request, "raft request");

@@ -280,7 +280,7 @@ export class AdminCommands {
         healths.push({ endpoint, health: false, tookUs, error: answer.error.message });
         continue;
       }
-      const alarms = (this.cluster.member(actor) as Member).stateMachine.store.alarm({ action: "GET", memberId: 0, alarm: "NONE" }).alarms;
+      const alarms = (this.cluster.member(actor) as Member).stateMachine.store.alarm({ action: "GET", memberId: 0n, alarm: "NONE" }).alarms;
       const error = alarms.length === 0 ? "" : `Active Alarm(s): ${alarms.map((alarm) => `${alarm.alarm} `).join("")}`;
       healths.push({ endpoint, health: error === "", tookUs, error });
     }

@@ -62,7 +62,7 @@ export function serverOutcome(command: ServerCommand, call: (request: ServerRequ
     }
     case "alarm-list":
     case "alarm-disarm": {
-      const listed = call({ kind: "alarm", request: { action: "GET", memberId: 0, alarm: "NONE" } });
+      const listed = call({ kind: "alarm", request: { action: "GET", memberId: 0n, alarm: "NONE" } });
       if (!listed.ok) return listed;
       if (listed.value.kind !== "alarm") return unexpected("alarm", listed.value);
       if (command.kind === "alarm-list") return { ok: true, value: { kind: "alarm-list", response: listed.value.response } };

@@ -172,7 +172,7 @@ describe("the NOSPACE alarm through the member", () => {
     expect(failed).toMatchObject({ ok: false, error: { message: "etcdserver: mvcc: database space exceeded" } });
     lab.world.runFor(1_000_000);
     expect(put(lab, "small", "v")).toMatchObject({ ok: false, error: { message: "etcdserver: mvcc: database space exceeded" } });
-    const alarms = serverOk(lab, { kind: "alarm", request: { action: "GET", memberId: 0, alarm: "NONE" } }).alarms;
+    const alarms = serverOk(lab, { kind: "alarm", request: { action: "GET", memberId: 0n, alarm: "NONE" } }).alarms;
     expect(alarms.length).toBeGreaterThan(0);
     expect(alarms.every((alarm) => alarm.alarm === "NOSPACE")).toBe(true);
     // Deletes still work under the alarm; then compact, defragment every member, disarm.
@@ -182,7 +182,7 @@ describe("the NOSPACE alarm through the member", () => {
     lab.world.runFor(500_000);
     for (const name of lab.etcd.members) lab.etcd.member(name)?.stateMachine.store.defragment();
     for (const alarm of alarms) serverOk(lab, { kind: "alarm", request: { action: "DEACTIVATE", memberId: alarm.memberId, alarm: "NOSPACE" } });
-    expect(serverOk(lab, { kind: "alarm", request: { action: "GET", memberId: 0, alarm: "NONE" } }).alarms).toEqual([]);
+    expect(serverOk(lab, { kind: "alarm", request: { action: "GET", memberId: 0n, alarm: "NONE" } }).alarms).toEqual([]);
     expect(ok(put(lab, "small", "v")).kind).toBe("put");
     expect(range(lab, "small").count).toBe(1);
   });

@@ -240,7 +240,7 @@ describe("endpoint", () => {
 });
 
 describe("alarm", () => {
-  const alarms: EtcdctlResponse = { kind: "alarm-list", response: { header: { revision: 9 }, alarms: [{ memberId: 0x1e1b2c3d4e5f6, alarm: "NOSPACE" }] } };
+  const alarms: EtcdctlResponse = { kind: "alarm-list", response: { header: { revision: 9 }, alarms: [{ memberId: 0x1e1b2c3d4e5f6n, alarm: "NOSPACE" }] } };
 
   test("the protobuf compact text of each alarm", () => {
     expect(print("alarm list", alarms)).toEqual(out("memberID:529632882648566 alarm:NOSPACE \n"));

@@ -125,9 +125,9 @@ describe("§10 checklist", () => {
     expect(store.quotaAvailable({ type: "put", request: { key: "k", value: "x".repeat(600) } })).toBe(false);
     store.defragment();
     expect(store.quotaAvailable({ type: "put", request: { key: "k", value: "x".repeat(600) } })).toBe(true);
-    store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" });
+    store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" });
     expectFailure(store.put({ key: "k", value: "v" }), etcdErrors.noSpace);
-    store.alarm({ action: "DEACTIVATE", memberId: 1, alarm: "NOSPACE" });
+    store.alarm({ action: "DEACTIVATE", memberId: 1n, alarm: "NOSPACE" });
     expect(store.put({ key: "k", value: "v" }).ok).toBe(true);
   });
 

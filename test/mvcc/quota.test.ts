@@ -86,16 +86,16 @@ describe("NOSPACE alarm lifecycle (§7)", () => {
     const revision = store.currentRevision;
     expect(get(store, "key")?.modRevision).toBe(revision);
     expect(store.status().dbSize + 256 + 3 + 1000).toBeGreaterThanOrEqual(quota);
-    expect(store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" })).toEqual({ header: { revision }, alarms: [{ memberId: 1, alarm: "NOSPACE" }] });
-    expect(store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" }).alarms).toEqual([]);
-    expect(store.alarm({ action: "GET", memberId: 0, alarm: "NONE" }).alarms).toEqual([{ memberId: 1, alarm: "NOSPACE" }]);
+    expect(store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" })).toEqual({ header: { revision }, alarms: [{ memberId: 1n, alarm: "NOSPACE" }] });
+    expect(store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" }).alarms).toEqual([]);
+    expect(store.alarm({ action: "GET", memberId: 0n, alarm: "NONE" }).alarms).toEqual([{ memberId: 1n, alarm: "NOSPACE" }]);
     expect(etcdErrors.noSpace.code).toBe(8);
     expect(etcdErrors.noSpace.message).toBe("etcdserver: mvcc: database space exceeded");
   });
 
   test("while NOSPACE is active: puts, txns with puts and lease grants fail; reads, deletes, compaction, revoke work", () => {
     const store = filledStore();
-    store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" });
+    store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" });
     const revision = store.currentRevision;
     expectFailure(store.put({ key: "small", value: "v" }), etcdErrors.noSpace);
     expectFailure(store.txn({ failure: [{ type: "put", request: { key: "small" } }] }), etcdErrors.noSpace);
@@ -110,38 +110,38 @@ describe("NOSPACE alarm lifecycle (§7)", () => {
 
   test("recovery: compact, defragment, then disarm; the alarm stays until disarmed", () => {
     const store = filledStore();
-    store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" });
+    store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" });
     unwrap(store.compact({ revision: store.currentRevision }));
     const compacted = store.status();
     expect(compacted.dbSizeInUse).toBeLessThan(compacted.dbSize);
     store.defragment();
     expect(store.status().dbSize).toBe(24_576);
     expectFailure(store.put({ key: "small", value: "v" }), etcdErrors.noSpace);
-    expect(store.alarm({ action: "DEACTIVATE", memberId: 1, alarm: "NOSPACE" }).alarms).toEqual([{ memberId: 1, alarm: "NOSPACE" }]);
-    expect(store.alarm({ action: "DEACTIVATE", memberId: 1, alarm: "NOSPACE" }).alarms).toEqual([]);
+    expect(store.alarm({ action: "DEACTIVATE", memberId: 1n, alarm: "NOSPACE" }).alarms).toEqual([{ memberId: 1n, alarm: "NOSPACE" }]);
+    expect(store.alarm({ action: "DEACTIVATE", memberId: 1n, alarm: "NOSPACE" }).alarms).toEqual([]);
     expect(store.put({ key: "small", value: "v" }).ok).toBe(true);
     expect(store.leaseGrant({ id: 2, ttl: 10 }, 0).ok).toBe(true);
   });
 
   test("alarms are per member and cluster-wide: writes stay refused until every member's alarm is disarmed", () => {
     const store = new MvccStore();
-    store.alarm({ action: "ACTIVATE", memberId: 2, alarm: "NOSPACE" });
-    store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" });
-    expect(store.alarm({ action: "GET", memberId: 0, alarm: "NOSPACE" }).alarms).toEqual([
-      { memberId: 1, alarm: "NOSPACE" },
-      { memberId: 2, alarm: "NOSPACE" },
+    store.alarm({ action: "ACTIVATE", memberId: 2n, alarm: "NOSPACE" });
+    store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" });
+    expect(store.alarm({ action: "GET", memberId: 0n, alarm: "NOSPACE" }).alarms).toEqual([
+      { memberId: 1n, alarm: "NOSPACE" },
+      { memberId: 2n, alarm: "NOSPACE" },
     ]);
-    store.alarm({ action: "DEACTIVATE", memberId: 1, alarm: "NOSPACE" });
+    store.alarm({ action: "DEACTIVATE", memberId: 1n, alarm: "NOSPACE" });
     expectFailure(store.put({ key: "a" }), etcdErrors.noSpace);
-    store.alarm({ action: "DEACTIVATE", memberId: 2, alarm: "NOSPACE" });
+    store.alarm({ action: "DEACTIVATE", memberId: 2n, alarm: "NOSPACE" });
     expect(store.put({ key: "a" }).ok).toBe(true);
-    expect(store.alarm({ action: "ACTIVATE", memberId: 1, alarm: "NONE" }).alarms).toEqual([]);
+    expect(store.alarm({ action: "ACTIVATE", memberId: 1n, alarm: "NONE" }).alarms).toEqual([]);
   });
 
   test("CORRUPT refuses every write, not reads", () => {
     const store = new MvccStore();
     put(store, "a", "v");
-    store.alarm({ action: "ACTIVATE", memberId: 3, alarm: "CORRUPT" });
+    store.alarm({ action: "ACTIVATE", memberId: 3n, alarm: "CORRUPT" });
     expectFailure(store.put({ key: "a" }), etcdErrors.corrupt);
     expectFailure(store.deleteRange({ key: "a" }), etcdErrors.corrupt);
     expectFailure(store.compact({ revision: 2 }), etcdErrors.corrupt);

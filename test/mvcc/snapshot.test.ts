@@ -16,14 +16,14 @@ function history(): MvccStore {
   unwrap(store.compact({ revision: 4 }));
   put(store, "a", "3");
   unwrap(store.deleteRange({ key: "d" }));
-  store.alarm({ action: "ACTIVATE", memberId: 2, alarm: "NOSPACE" });
+  store.alarm({ action: "ACTIVATE", memberId: 2n, alarm: "NOSPACE" });
   return store;
 }
 
 /** The same history with its alarm disarmed, so that it accepts puts. */
 function writableHistory(): MvccStore {
   const store = history();
-  store.alarm({ action: "DEACTIVATE", memberId: 2, alarm: "NOSPACE" });
+  store.alarm({ action: "DEACTIVATE", memberId: 2n, alarm: "NOSPACE" });
   return store;
 }
 
@@ -56,9 +56,9 @@ describe("snapshots", () => {
     expect(restored.snapshot()).toEqual(store.snapshot());
     expect(restored.lessor.timeToLive(11, true, 0)).toEqual(store.lessor.timeToLive(11, true, 0));
     expect(restored.lessor.timeToLive(12, true, 0).keys).toEqual(["c"]);
-    expect(restored.alarm({ action: "GET", memberId: 0, alarm: "NONE" }).alarms).toEqual([{ memberId: 2, alarm: "NOSPACE" }]);
-    store.alarm({ action: "DEACTIVATE", memberId: 2, alarm: "NOSPACE" });
-    restored.alarm({ action: "DEACTIVATE", memberId: 2, alarm: "NOSPACE" });
+    expect(restored.alarm({ action: "GET", memberId: 0n, alarm: "NONE" }).alarms).toEqual([{ memberId: 2n, alarm: "NOSPACE" }]);
+    store.alarm({ action: "DEACTIVATE", memberId: 2n, alarm: "NOSPACE" });
+    restored.alarm({ action: "DEACTIVATE", memberId: 2n, alarm: "NOSPACE" });
     expect(unwrap(restored.put({ key: "a", value: "4", prevKv: true }))).toEqual(unwrap(store.put({ key: "a", value: "4", prevKv: true })));
     unwrap(store.leaseRevoke({ id: 11 }));
     unwrap(restored.leaseRevoke({ id: 11 }));

@@ -174,6 +174,20 @@ export class ProtoWriter {
     return this;
   }
 
+  /** A uint64 field (a 64-bit member ID). */
+  uint64(fieldNumber: number, value: bigint): this {
+    if (value === 0n) return this;
+    this.varint(fieldNumber * 8);
+    let rest = BigInt.asUintN(64, value);
+    let bytes = "";
+    while (rest >= 128n) {
+      bytes += String.fromCharCode(Number(rest & 0x7fn) | 128);
+      rest >>= 7n;
+    }
+    this.parts.push(bytes + String.fromCharCode(Number(rest)));
+    return this;
+  }
+
   bool(fieldNumber: number, value: boolean): this {
     return this.integer(fieldNumber, value ? 1 : 0);
   }
@@ -194,28 +208,28 @@ export class ProtoWriter {
 
 export interface ProtoField {
   readonly fieldNumber: number;
-  /** A varint field's value, or a length-delimited field's bytes. */
-  readonly value: number | ByteString;
+  /** A varint field's value (a bigint beyond 2^53, up to 2^64), or a length-delimited field's bytes. */
+  readonly value: number | bigint | ByteString;
 }
 
 /** The fields of a marshaled message, or a problem (other wire types than varint and bytes are refused). */
 export function readProtoFields(bytes: ByteString): ProtoField[] | string {
   const fields: ProtoField[] = [];
   let offset = 0;
-  const varint = (): number | undefined => {
-    let value = 0;
-    let scale = 1;
-    while (offset < bytes.length) {
+  const varint = (): number | bigint | undefined => {
+    let value = 0n;
+    let shift = 0n;
+    while (offset < bytes.length && shift < 70n) {
       const byte = bytes.charCodeAt(offset++);
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return Number.isSafeInteger(value) ? value : undefined;
-      scale *= 128;
+      value |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return value >= 2n ** 64n ? undefined : value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+      shift += 7n;
     }
     return undefined;
   };
   while (offset < bytes.length) {
     const tag = varint();
-    if (tag === undefined) return "truncated or oversized varint";
+    if (tag === undefined || typeof tag === "bigint") return "truncated or oversized varint";
     const fieldNumber = Math.floor(tag / 8);
     const wireType = tag % 8;
     const value = varint();
@@ -224,7 +238,7 @@ export function readProtoFields(bytes: ByteString): ProtoField[] | string {
       fields.push({ fieldNumber, value });
       continue;
     }
-    if (wireType !== 2 || offset + value > bytes.length) return `field ${fieldNumber}: unsupported wire type ${wireType} or truncated bytes`;
+    if (wireType !== 2 || typeof value === "bigint" || offset + value > bytes.length) return `field ${fieldNumber}: unsupported wire type ${wireType} or truncated bytes`;
     fields.push({ fieldNumber, value: bytes.slice(offset, offset + value) });
     offset += value;
   }

@@ -27,10 +27,10 @@
  */
 import { createHash } from "node:crypto";
 import { arrayFromBytes, type ByteString, bytesFromArray, bytesFromText, textFromBytes } from "../../mvcc/bytes.js";
-import { alarmTypeNumbers } from "../../mvcc/alarms.js";
+import { alarmTypeNumbers, compareIds } from "../../mvcc/alarms.js";
 import { assert, assertionFailed } from "../../mvcc/errors.js";
 import { Crc32cHasher } from "../../mvcc/proto.js";
-import { type SnapshotRecord, snapshotFormat, snapshotFormatVersion, snapshotProblem, type StoreSnapshot } from "../../mvcc/snapshot.js";
+import { alarmFromSnapshot, snapshotAlarm, type SnapshotRecord, snapshotFormat, snapshotFormatVersion, snapshotProblem, type StoreSnapshot } from "../../mvcc/snapshot.js";
 import type { AlarmMember, AlarmType } from "../../mvcc/types.js";
 import type { AuthSnapshot, RoleRecord, UserRecord } from "./auth-store.js";
 import { type BucketEntry, type BucketName, type Buckets, decodeDatabase, encodeDatabase, ProtoWriter, readProtoFields, readUint64, uint64Bytes } from "./bucket-db.js";
@@ -141,7 +141,7 @@ function authEntries(auth: AuthSnapshot): Array<[BucketName, BucketEntry[]]> {
 }
 
 function alarmKey(alarm: AlarmMember): ByteString {
-  return new ProtoWriter().integer(1, alarm.memberId).integer(2, alarmTypeNumbers[alarm.alarm]).finish();
+  return new ProtoWriter().uint64(1, alarm.memberId).integer(2, alarmTypeNumbers[alarm.alarm]).finish();
 }
 
 /** Every bucket of a state, in etcd's keys and values. */
@@ -151,7 +151,7 @@ function bucketsOf(contents: SnapshotFileContents): Buckets {
   const records = store.records.map((record): BucketEntry => [revisionKey(record[0], record[1]) + (record[4] === 0 ? "t" : ""), keyValueBytes(record)]);
   const leases = store.leases.map(([id, ttl]): BucketEntry => [uint64Bytes(id), new ProtoWriter().integer(1, id).integer(2, ttl).finish()]);
   return new Map<BucketName, BucketEntry[]>([
-    ["alarm", sortEntries(store.alarms.map((alarm): BucketEntry => [alarmKey(alarm), ""]))],
+    ["alarm", sortEntries(store.alarms.map((alarm): BucketEntry => [alarmKey(alarmFromSnapshot(alarm)), ""]))],
     ...authEntries(contents.server.auth),
     ["cluster", [["clusterVersion", cluster.clusterVersion]]],
     ["key", records],
@@ -338,16 +338,18 @@ export function restoreFromSnapshot(file: Uint8Array, config: RestoreConfig): Te
 /* Decoding: the buckets back into a state, refusing anything that does not make sense. */
 
 /** A message's varint fields and length-delimited fields by field number (the last one wins, as in protobuf). */
-function splitFields(value: ByteString): { numbers: Map<number, number>; strings: Map<number, ByteString> } | string {
+function splitFields(value: ByteString): { numbers: Map<number, number>; bigs: Map<number, bigint>; strings: Map<number, ByteString> } | string {
   const fields = readProtoFields(value);
   if (typeof fields === "string") return fields;
   const numbers = new Map<number, number>();
+  const bigs = new Map<number, bigint>();
   const strings = new Map<number, ByteString>();
   for (const field of fields) {
     if (typeof field.value === "number") numbers.set(field.fieldNumber, field.value);
+    else if (typeof field.value === "bigint") bigs.set(field.fieldNumber, field.value);
     else strings.set(field.fieldNumber, field.value);
   }
-  return { numbers, strings };
+  return { numbers, bigs, strings };
 }
 
 /** A "key" bucket entry: revision key (`main_sub`, then "t" for a tombstone) and marshaled KeyValue. */
@@ -372,7 +374,7 @@ function decodeAlarm(key: ByteString): TextResult<AlarmMember> {
   if (typeof fields === "string") return textFailure(`alarm bucket: ${fields}`);
   const alarm = alarmTypesByNumber[fields.numbers.get(2) ?? 0];
   if (alarm === undefined || alarm === "NONE") return textFailure("alarm bucket: unknown alarm type");
-  return textSuccess({ memberId: fields.numbers.get(1) ?? 0, alarm });
+  return textSuccess({ memberId: fields.bigs.get(1) ?? BigInt(fields.numbers.get(1) ?? 0), alarm });
 }
 
 /** A "lease" bucket entry: 8-byte lease ID, marshaled Lease{ID, TTL, RemainingTTL}. */
@@ -502,7 +504,7 @@ function decodeStore(buckets: ReadonlyMap<BucketName, readonly BucketEntry[]>, d
     dbSize,
     records: records.value,
     leases: leases.value,
-    alarms: [...alarms.value].sort((left, right) => alarmTypeNumbers[left.alarm] - alarmTypeNumbers[right.alarm] || left.memberId - right.memberId),
+    alarms: [...alarms.value].sort((left, right) => alarmTypeNumbers[left.alarm] - alarmTypeNumbers[right.alarm] || compareIds(left.memberId, right.memberId)).map(snapshotAlarm),
   };
   const problem = snapshotProblem(store);
   return problem === undefined ? textSuccess(store) : textFailure(`key bucket: ${problem}`);

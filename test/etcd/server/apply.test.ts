@@ -59,8 +59,8 @@ describe("quota and the NOSPACE alarm through apply", () => {
     server.must("put", { key: "c", value });
     const over = server.apply("put", { key: "d", value: "small" });
     expect(server.state.shouldRaiseNoSpaceAlarm(over)).toBe(true);
-    const alarm = server.must("alarm", { action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" });
-    expect(alarm.alarms).toEqual([{ memberId: 1, alarm: "NOSPACE" }]);
+    const alarm = server.must("alarm", { action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" });
+    expect(alarm.alarms).toEqual([{ memberId: 1n, alarm: "NOSPACE" }]);
     const revision = server.state.store.currentRevision;
     expect(revision).toBe(4);
 
@@ -80,21 +80,21 @@ describe("quota and the NOSPACE alarm through apply", () => {
     server.state.store.defragment();
     expect(server.state.store.status().dbSize).toBe(initialDatabaseBytes + 4096);
     expectError(server.apply("put", { key: "b" }), etcdErrors.noSpace);
-    server.must("alarm", { action: "DEACTIVATE", memberId: 1, alarm: "NOSPACE" });
+    server.must("alarm", { action: "DEACTIVATE", memberId: 1n, alarm: "NOSPACE" });
     expect(server.must("put", { key: "b", value: "back" }).header.revision).toBe(8);
   });
 
   test("a CORRUPT alarm refuses every write and compaction, not alarms", () => {
     const server = new TestServer();
     server.must("leaseGrant", { id: 5, ttl: 10 });
-    server.must("alarm", { action: "ACTIVATE", memberId: 2, alarm: "CORRUPT" });
+    server.must("alarm", { action: "ACTIVATE", memberId: 2n, alarm: "CORRUPT" });
     expectError(server.apply("put", { key: "a" }), etcdErrors.corrupt);
     expectError(server.apply("deleteRange", { key: "a" }), etcdErrors.corrupt);
     expectError(server.apply("txn", {}), etcdErrors.corrupt);
     expectError(server.apply("compaction", { revision: 1 }), etcdErrors.corrupt);
     expectError(server.apply("leaseGrant", { id: 6, ttl: 10 }), etcdErrors.corrupt);
     expectError(server.apply("leaseRevoke", { id: 5 }), etcdErrors.corrupt);
-    expect(server.must("alarm", { action: "GET", memberId: 0, alarm: "NONE" }).alarms).toEqual([{ memberId: 2, alarm: "CORRUPT" }]);
+    expect(server.must("alarm", { action: "GET", memberId: 0n, alarm: "NONE" }).alarms).toEqual([{ memberId: 2n, alarm: "CORRUPT" }]);
   });
 });
 

@@ -229,7 +229,7 @@ describe("the order of the apply chain", () => {
 
   test("capped mode answers before the permission check, the quota after it", () => {
     const server = serverWithAlice();
-    server.must("alarm", { action: "ACTIVATE", memberId: 1, alarm: "NOSPACE" }, server.as("root"));
+    server.must("alarm", { action: "ACTIVATE", memberId: 1n, alarm: "NOSPACE" }, server.as("root"));
     expectError(server.apply("put", { key: "bar" }, server.as("alice")), etcdErrors.noSpace);
     expectError(server.apply("deleteRange", { key: "bar" }, server.as("alice")), authErrors.permissionDenied);
     const quota = new TestServer({ quotaBackendBytes: 20_480 });

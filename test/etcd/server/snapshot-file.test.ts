@@ -42,7 +42,7 @@ function richServer(): TestServer {
   server.must("deleteRange", { key: "a" });
   server.must("txn", { success: [{ type: "put", request: { key: "c", value: "3" } }, { type: "put", request: { key: "d", value: "4" } }] });
   server.must("compaction", { revision: 4 });
-  server.must("alarm", { action: "ACTIVATE", memberId: 7, alarm: "NOSPACE" });
+  server.must("alarm", { action: "ACTIVATE", memberId: 7n, alarm: "NOSPACE" });
   server.must("authUserAdd", { name: "alice", hashedPassword: hashPassword("alice", "alice-password") });
   server.must("authRoleAdd", { name: "reader" });
   server.must("authRoleGrantPermission", { name: "reader", perm: { permType: "READ", key: "foo", rangeEnd: "fop" } });
