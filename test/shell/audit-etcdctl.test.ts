@@ -168,11 +168,25 @@ describe("lease keep-alive in the background of the script", () => {
     const granted = await shell(["lease grant 6"]);
     const id = /^lease ([0-9a-f]{16}) granted with TTL\(6s\)\n$/.exec(granted.stdout)?.[1] as string;
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    const result = await shell(["lease grant 6", `lease keep-alive ${id}`, ":echo a", ":advance 2s", ":echo b", ":advance 2s", ":watches", ":unwatch 1", ":advance 10s", ":watches", `lease timetolive ${id}`]);
+    const result = await shell([
+      "lease grant 6",
+      `lease keep-alive ${id}`,
+      ":echo a",
+      ":advance 1900ms",
+      ":echo b",
+      ":advance 700ms",
+      ":echo c",
+      ":advance 2500ms",
+      ":watches",
+      ":unwatch 1",
+      ":advance 10s",
+      ":watches",
+      `lease timetolive ${id}`,
+    ]);
     const alive = `lease ${id} keepalived with TTL(6)`;
-    // Renewals at 0, then 2.5 s (due at 2 s, sent at the tick after) and 5 s.
+    // Renewals at 0, then at 2.5 s (due 2 s after the answer, sent at the next tick) and 5 s.
     expect(result.stdout).toBe(
-      [`lease ${id} granted with TTL(6s)`, alive, "a", "b", alive, `1 lease keep-alive ${id} (n1, 2 keepalives)`, "no running watches", `lease ${id} already expired`, ""].join("\n"),
+      [`lease ${id} granted with TTL(6s)`, alive, "a", "b", alive, "c", alive, `1 lease keep-alive ${id} (n1, 3 keepalives)`, "no running watches", `lease ${id} already expired`, ""].join("\n"),
     );
     expect(result.stderr).toBe("");
   });
