@@ -3,20 +3,27 @@
  * the linearizability checker, and into etcdlab's history JSON Lines.
  *
  * Left out, because the model has no notion of them: serializable reads (allowed to be stale),
- * historical reads (`revision` set), compactions, and requests the model cannot express (sorted or
- * filtered ranges, keys-only or count-only reads, leases). A failed request is kept only when its
- * error proves it had no effect.
+ * compactions, and requests the model cannot express (sorted or filtered ranges, keys-only or
+ * count-only reads, puts that keep the key's value, lease compares). A failed request is kept only
+ * when its error proves it had no effect.
+ *
+ * Historical reads (`revision` set) are kept: the model answers them from the store as it was at
+ * that revision. A put attached to a lease is an ordinary put to the model; the deletes of a lease
+ * revoke or expiry are in the history as the `lessor`'s transactions (see `src/etcd/history.ts`).
+ * Each restore becomes an epoch of the etcd history, with the restored keys and revision.
  */
-import type { HistoryOperation } from "../etcd/history.js";
+import { History, type HistoryEpoch, type HistoryOperation } from "../etcd/history.js";
 import type { KvRequest, KvResponse } from "../etcd/protocol.js";
 import { textFromBytes } from "../mvcc/bytes.js";
-import type { Compare, KeyValue, RangeRequest, RequestOp, ResponseOp } from "../mvcc/types.js";
+import type { Compare, KeyValue, PutRequest, RangeRequest, RequestOp, ResponseOp } from "../mvcc/types.js";
 import type { EtcdHistory, OperationOf } from "./history/index.js";
 import type {
   EtcdCompare,
   EtcdDeleteOp,
+  EtcdEpoch,
   EtcdKeyValue,
   EtcdOpResult,
+  EtcdPutOp,
   EtcdRangeOp,
   EtcdRequest,
   EtcdResponse,
@@ -25,7 +32,8 @@ import type {
 
 type EtcdOperation = OperationOf<"etcd">;
 
-export function toEtcdHistory(operations: readonly HistoryOperation[], source = "simulation"): EtcdHistory {
+export function toEtcdHistory(history: History | readonly HistoryOperation[], source = "simulation"): EtcdHistory {
+  const operations = history instanceof History ? history.operations : history;
   const converted: EtcdOperation[] = [];
   for (let index = 0; index < operations.length; index++) {
     const operation = operations[index] as HistoryOperation;
@@ -47,7 +55,17 @@ export function toEtcdHistory(operations: readonly HistoryOperation[], source = 
       returnLine: undefined,
     });
   }
-  return { model: "etcd", operations: converted, source };
+  const epochs = history instanceof History ? history.epochs.map(epochOf) : [];
+  return epochs.length === 0 ? { model: "etcd", operations: converted, source } : { model: "etcd", operations: converted, source, epochs };
+}
+
+function epochOf(epoch: HistoryEpoch): EtcdEpoch {
+  return { time: epoch.startUs, revision: epoch.revision, kvs: epoch.kvs.map(keyValueOf) };
+}
+
+/** A put the model can express: any but one that keeps the key's value (the lease is not the model's business). */
+function putOf(request: PutRequest): EtcdPutOp | undefined {
+  return request.ignoreValue ? undefined : { type: "put", key: text(request.key), value: text(request.value ?? "") };
 }
 
 function requestOf(request: KvRequest): EtcdRequest | undefined {
@@ -55,8 +73,7 @@ function requestOf(request: KvRequest): EtcdRequest | undefined {
     case "range":
       return rangeOf(request.request);
     case "put":
-      if ((request.request.lease ?? 0) !== 0 || request.request.ignoreValue || request.request.ignoreLease) return undefined;
-      return { type: "put", key: text(request.request.key), value: text(request.request.value ?? "") };
+      return putOf(request.request);
     case "deleteRange":
       return deleteOf(request.request.key, request.request.rangeEnd);
     case "txn": {
@@ -72,14 +89,21 @@ function requestOf(request: KvRequest): EtcdRequest | undefined {
 }
 
 function rangeOf(request: RangeRequest): EtcdRangeOp | undefined {
-  if (request.serializable || (request.revision ?? 0) > 0 || request.keysOnly || request.countOnly) return undefined;
+  if (request.serializable || request.keysOnly || request.countOnly) return undefined;
   if ((request.sortOrder ?? "NONE") !== "NONE" || (request.sortTarget ?? "KEY") !== "KEY") return undefined;
   if (request.minModRevision || request.maxModRevision || request.minCreateRevision || request.maxCreateRevision) return undefined;
   const key = text(request.key);
   const limit = request.limit ?? 0;
-  if (request.rangeEnd === undefined || request.rangeEnd === "") return limit > 0 ? { type: "range", key, limit } : { type: "range", key };
-  const end = text(request.rangeEnd);
-  return limit > 0 ? { type: "range", key, end, limit } : { type: "range", key, end };
+  const revision = request.revision ?? 0;
+  const range: EtcdRangeOp =
+    request.rangeEnd === undefined || request.rangeEnd === ""
+      ? limit > 0
+        ? { type: "range", key, limit }
+        : { type: "range", key }
+      : limit > 0
+        ? { type: "range", key, end: text(request.rangeEnd), limit }
+        : { type: "range", key, end: text(request.rangeEnd) };
+  return revision > 0 ? { ...range, revision } : range;
 }
 
 function deleteOf(key: string, rangeEnd: string | undefined): EtcdDeleteOp {
@@ -99,9 +123,7 @@ function opOf(op: RequestOp): EtcdTxnOp | undefined {
     case "range":
       return rangeOf(op.request);
     case "put":
-      return (op.request.lease ?? 0) !== 0 || op.request.ignoreValue || op.request.ignoreLease
-        ? undefined
-        : { type: "put", key: text(op.request.key), value: text(op.request.value ?? "") };
+      return putOf(op.request);
     case "deleteRange":
       return deleteOf(op.request.key, op.request.rangeEnd);
     case "txn":

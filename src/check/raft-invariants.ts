@@ -15,7 +15,8 @@
  *   go backwards, and it applies indexes in order with no gaps (after a snapshot, from its index).
  *
  * A crash loses what was not durable, exactly as the member's disk does, so a restarted member is
- * compared from what it really recovered.
+ * compared from what it really recovered. A restore starts a new cluster (`newEpoch`): the checker
+ * starts over, as the properties hold within one cluster.
  */
 import type { ClusterEvent, LogEntryRef, TraceEvent } from "../etcd/events.js";
 import type { Micros } from "../sim/time.js";
@@ -212,6 +213,13 @@ class IndexTable<T> {
     this.values[position] = value;
   }
 
+  /** Forgets every index. */
+  clear(): void {
+    this.base = 0;
+    this.values.length = 0;
+    this.below.clear();
+  }
+
   /** Forgets every index up to `index`. */
   forgetTo(index: number): void {
     if (index <= this.base) return;
@@ -257,6 +265,24 @@ export class RaftInvariantChecker {
   readonly violations: InvariantViolation[] = [];
 
   constructor(private readonly onViolation: (violation: InvariantViolation) => void = () => undefined) {}
+
+  /**
+   * A new cluster from now on (a restore): its members' logs, terms and commits have nothing to do
+   * with the old cluster's, whose members have all stopped. Forgets everything but the violations.
+   */
+  newEpoch(): void {
+    this.members.clear();
+    this.lastNode = "";
+    this.lastMember = undefined;
+    this.leaders.clear();
+    this.canonical.clear();
+    this.canonicalOtherTerms.clear();
+    this.committed.clear();
+    this.committedMax = 0;
+    this.applied.clear();
+    this.prunedTo = 0;
+    this.nextPruneAt = PRUNE_EVERY;
+  }
 
   /** Feed one trace event (subscribe this to the world's trace). */
   observe(time: Micros, event: TraceEvent): void {

@@ -4,6 +4,7 @@
  */
 import { RaftInvariantChecker, type InvariantViolation } from "../check/raft-invariants.js";
 import { StaleReadChecker } from "../check/stale-read.js";
+import type { KeyValue } from "../mvcc/types.js";
 import type { Message } from "../raft/types.js";
 import type { Micros } from "../sim/time.js";
 import type { MessageSummary } from "../sim/trace.js";
@@ -11,6 +12,7 @@ import { defaultSummary, type World } from "../sim/world.js";
 import { type ClientActor, spawnClient } from "./client.js";
 import type { TraceEvent } from "./events.js";
 import { History } from "./history.js";
+import { recordLeaseDeletes } from "./lease-deletes.js";
 import { HostFiles } from "./host-files.js";
 import { writeKubeadmPki } from "./pki.js";
 import { Member, type MemberOptions } from "./member.js";
@@ -109,7 +111,13 @@ export class EtcdCluster {
       observe: this.options.observe,
     };
     const hooks = { onPanic: (violation: InvariantViolation) => this.reportViolation(violation), identity: (member: string) => this.membership.identity(member) };
-    this.world.spawn(name, (context) => new Member(context, memberOptions, new EtcdServerState(this.options.server), hooks), {
+    const history = this.history;
+    const serverState = (): EtcdServerState => {
+      const state = new EtcdServerState(this.options.server);
+      recordLeaseDeletes(state, (revision, keys) => history.recordLeaseDelete(name, revision, keys, this.world.now));
+      return state;
+    };
+    this.world.spawn(name, (context) => new Member(context, memberOptions, serverState(), hooks), {
       partitionable: true,
     });
     if (!this.members.includes(name)) this.members.push(name);
@@ -162,6 +170,17 @@ export class EtcdCluster {
   reportViolation(violation: InvariantViolation): void {
     if (this.violationList.length < 100) this.violationList.push(violation);
     if (this.world.trace.enabled) this.world.emit({ type: "violation", kind: violation.kind, detail: violation.detail });
+  }
+
+  /**
+   * A new cluster takes over from now on (a restore: new cluster and member IDs), starting from the
+   * store `revision` and `kvs`: the checkers begin a new epoch and forget the old cluster's log,
+   * commits and acknowledged writes (its members must have stopped).
+   */
+  beginEpoch(revision: number, kvs: readonly KeyValue[]): void {
+    this.invariants.newEpoch();
+    this.staleReads.newEpoch();
+    this.history.beginEpoch(this.world.now, revision, kvs);
   }
 
   /** Ends every fault: heals the network, restarts crashed members, resumes paused ones, restores disks and clocks. */

@@ -40,7 +40,7 @@ export class EtcdLab implements Lab {
 
   /** The client history, checked for linearizability when asked (a failure is a violation). */
   finish(options: FinishOptions): LabHistory {
-    const history = toEtcdHistory(this.cluster.history.operations);
+    const history = toEtcdHistory(this.cluster.history);
     if (options.historyCheck === undefined) return { history, verdict: null };
     const result = checkHistory(history, options.historyCheck);
     if (result.linearizable === false) {
@@ -306,7 +306,7 @@ const HISTORY_CHECK_STEPS = 1_000_000;
 /** Checks the client history so far for linearizability (the check `etcdlab run` makes after the last step). */
 function historyNotLinearizable(lab: EtcdLab): ExpectationResult {
   let steps = 0;
-  const result = checkHistory(toEtcdHistory(lab.cluster.history.operations), { timeoutMs: HISTORY_CHECK_STEPS, now: () => steps++ });
+  const result = checkHistory(toEtcdHistory(lab.cluster.history), { timeoutMs: HISTORY_CHECK_STEPS, now: () => steps++ });
   if (result.linearizable === false) return { passed: true, detail: `linearizability caught: ${result.explanation?.summary ?? "the client history is not linearizable"}` };
   return { passed: false, detail: `linearizability expected, but the client history so far is ${result.linearizable === true ? "linearizable" : "not decided within the check's budget"}` };
 }

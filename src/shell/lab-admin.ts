@@ -15,6 +15,7 @@ import type { EtcdCluster } from "../etcd/cluster.js";
 import { HARD_STATE_FILE, SNAPSHOT_FILE, WAL_FILE } from "../etcd/member.js";
 import { clientUrlOf, idFromHex, type MembershipRecord } from "../etcd/membership.js";
 import { type ClusterMember, readSnapshotFile, type RestoredRaftState, type ServerSnapshot } from "../etcd/server/index.js";
+import { epochStoreOf, furthestStore, type EpochStore } from "../etcd/epochs.js";
 import { DEFAULT_DATA_DIR, MANIFEST_PATH, manifestDataDir, readManifest, setManifestDataDir } from "../etcd/static-pod.js";
 import type { Disk } from "../sim/disk.js";
 import type { Micros } from "../sim/time.js";
@@ -34,6 +35,8 @@ interface StoppedCluster {
   readonly clusterId: bigint;
   readonly disks: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   readonly running: readonly string[];
+  /** The store its members had reached (the history's epoch when it runs again). */
+  readonly store: EpochStore;
 }
 
 const stoppedClusters = new WeakMap<EtcdCluster, Map<string, StoppedCluster>>();
@@ -92,10 +95,12 @@ function manifest(cluster: EtcdCluster, words: readonly string[]): string {
   if (!directory.startsWith("/")) throw new LabError(`the manifest's data dir must be an absolute path (got '${directory}')`);
   const current = manifestDataDir(text) ?? DEFAULT_DATA_DIR;
   if (normalize(directory) === normalize(current)) throw new LabError(`the manifest already uses ${current}`);
-  const start = prepareStart(cluster, normalize(directory));
+  const { start, store } = prepareStart(cluster, normalize(directory));
   const edited = setManifestDataDir(text, directory);
   cluster.files.write(MANIFEST_PATH, new TextEncoder().encode(edited.text));
   stopCluster(cluster, normalize(current));
+  // Another cluster from here on: the checkers and the client history start a new epoch.
+  cluster.beginEpoch(store.revision, store.kvs);
   start();
   cluster.world.runFor(SETTLE_LIMIT_US, () => cluster.leader() !== undefined);
   const leader = cluster.leader();
@@ -115,10 +120,12 @@ function normalize(path: string): string {
 function stopCluster(cluster: EtcdCluster, directory: string): void {
   const world = cluster.world;
   const running = cluster.members.filter((actor) => world.status(actor) !== "crashed");
+  const members = running.map((actor) => cluster.member(actor)).filter((member) => member !== undefined);
+  const store = furthestStore(members) ?? { revision: 1, kvs: [] };
   for (const actor of running) world.applyFault({ kind: "crash", node: actor });
   const disks = new Map<string, ReadonlyMap<string, unknown>>();
   for (const actor of cluster.members) disks.set(actor, copyDisk(world.disk(actor)));
-  stopped(cluster).set(directory, { records: cluster.membership.list().map((record) => ({ ...record })), clusterId: cluster.membership.clusterId, disks, running });
+  stopped(cluster).set(directory, { records: cluster.membership.list().map((record) => ({ ...record })), clusterId: cluster.membership.clusterId, disks, running, store });
 }
 
 function stopped(cluster: EtcdCluster): Map<string, StoppedCluster> {
@@ -151,17 +158,18 @@ function writeDisk(disk: Disk, files: ReadonlyMap<string, unknown>): void {
  * Checks that `directory` holds etcd data the kubelet can start and returns how to start it (after
  * the running cluster stopped): a cluster that ran from it before, or a restored data directory.
  */
-function prepareStart(cluster: EtcdCluster, directory: string): () => void {
+function prepareStart(cluster: EtcdCluster, directory: string): { readonly start: () => void; readonly store: EpochStore } {
   const previous = stopped(cluster).get(directory);
   if (previous !== undefined) {
-    return () => {
+    const start = (): void => {
       for (const [actor, files] of previous.disks) writeDisk(cluster.world.disk(actor), files);
       cluster.membership.replace(previous.records, previous.clusterId);
       for (const actor of previous.running) cluster.world.applyFault({ kind: "restart", node: actor });
     };
+    return { start, store: previous.store };
   }
   const restored = readRestored(cluster, directory);
-  return () => {
+  const start = (): void => {
     const { raft, members, clusterId, local, server } = restored;
     const voters = [MANIFEST_NODE];
     const files = new Map<string, unknown>([
@@ -182,6 +190,7 @@ function prepareStart(cluster: EtcdCluster, directory: string): () => void {
     cluster.membership.replace([record], idFromHex(clusterId));
     cluster.world.applyFault({ kind: "restart", node: MANIFEST_NODE });
   };
+  return { start, store: epochStoreOf(restored.server.store) };
 }
 
 interface RestoredDirectory {

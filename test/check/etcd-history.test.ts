@@ -36,7 +36,7 @@ function history(entries: ReadonlyArray<readonly [KvRequest, "ok" | "fail" | "un
 }
 
 describe("toEtcdHistory", () => {
-  it("converts ranges, puts, deletes and transactions, and leaves out what the model cannot express", () => {
+  it("converts ranges (historical ones too), puts (with a lease too), deletes and transactions, and leaves out what the model cannot express", () => {
     const converted = toEtcdHistory(
       history([
         [{ kind: "range", request: { key: bytes("a") } }, "ok", { kind: "range", response: { header: header(3), kvs: [kv("a", "1", 2)], more: false, count: 1 } }],
@@ -102,15 +102,19 @@ describe("toEtcdHistory", () => {
       [1, 2, "c1", "ok"],
       [2, 3, "c2", "ok"],
       [3, 4, "c3", "ok"],
-      [4, 9, "c8", "ok"],
-      [5, 10, "c9", "ok"],
-      [6, 11, "c10", "unknown"],
-      [7, 14, "c13", "fail"],
-      [8, 15, "c14", "ok"],
-      [9, 16, "c15", "ok"],
-      [10, 17, "c16", "ok"],
+      [4, 6, "c5", "ok"],
+      [5, 9, "c8", "ok"],
+      [6, 10, "c9", "ok"],
+      [7, 11, "c10", "unknown"],
+      [8, 12, "c11", "ok"],
+      [9, 14, "c13", "fail"],
+      [10, 15, "c14", "ok"],
+      [11, 16, "c15", "ok"],
+      [12, 17, "c16", "ok"],
     ]);
-    const [first, limited, fromKey, emptyEnd, unicode, put, timedOut, failed, deleteOne, deleteRange, txn] = converted.operations;
+    const [first, limited, fromKey, emptyEnd, historical, unicode, put, timedOut, leased, failed, deleteOne, deleteRange, txn] = converted.operations;
+    expect(historical?.input).toEqual({ type: "range", key: "a", revision: 2 });
+    expect(leased).toMatchObject({ input: { type: "put", key: "a", value: "x" }, output: { type: "put", revision: 6 } });
     expect(first).toMatchObject({ invokeTime: 0, returnTime: 5, error: undefined, returnLine: undefined });
     expect(first?.input).toEqual({ type: "range", key: "a" });
     expect(first?.output).toEqual({ type: "range", kvs: [{ key: "a", value: "1", modRevision: 2, createRevision: 2, version: 1 }], count: 1, revision: 3 });

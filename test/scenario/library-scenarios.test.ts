@@ -42,8 +42,6 @@ const FEWER_SEEDS: Readonly<Record<string, readonly number[]>> = { "network-faul
 const DECLARED: Readonly<Record<string, readonly string[]>> = {
   "lease-read-drift-bug": ["linearizability", "stale-read"],
   "lease-read-beyond-bound": ["linearizability", "stale-read"],
-  // A restore from a snapshot rolls back committed, acknowledged writes: the checkers say so.
-  "backup-restore": ["linearizability", "stale-read", "state-machine-safety"],
 };
 
 const LIBRARY = readdirSync(SCENARIOS)

@@ -117,7 +117,8 @@ interface TimedLine {
  * `:fail` at its return time; an unknown outcome becomes an `:info` at the end of the history (Jepsen
  * treats `:info` as concurrent with everything after the invocation, as the checker does).
  * etcd operations use `:f :range`, `:put`, `:delete` or `:txn` with the request and response as
- * EDN maps in `:value` (the field names of `EtcdRequest`/`EtcdResponse`, in kebab-case).
+ * EDN maps in `:value` (the field names of `EtcdRequest`/`EtcdResponse`, in kebab-case). Jepsen's
+ * format has no place for an etcd history's restores (`epochs`): they are left out.
  */
 export function historyToEdn(history: History): string {
   const lines: TimedLine[] = [];
@@ -201,6 +202,7 @@ function etcdRequestEdn(request: EtcdRequest | EtcdTxnOp): EdnMap {
       entries.set("key", request.key);
       if (request.end !== undefined) entries.set("end", request.end);
       if (request.limit !== undefined) entries.set("limit", request.limit);
+      if (request.revision !== undefined) entries.set("revision", request.revision);
       break;
     case "put":
       entries.set("key", request.key);

@@ -14,7 +14,7 @@
  *   have taken effect, possibly after the client gave up, so `returnTime` is `Infinity` and
  *   `output` is `undefined`.
  */
-import type { ModelName, ModelShapes } from "./operations.js";
+import type { EtcdEpoch, ModelName, ModelShapes } from "./operations.js";
 
 export type Outcome = "ok" | "fail" | "unknown";
 
@@ -54,7 +54,10 @@ interface HistoryBase<M extends ModelName> {
 
 export type RegisterHistory = HistoryBase<"register">;
 export type KvHistory = HistoryBase<"kv">;
-export type EtcdHistory = HistoryBase<"etcd">;
+export interface EtcdHistory extends HistoryBase<"etcd"> {
+  /** The restores, in time order: each starts a new epoch (see `EtcdEpoch`). Absent: none. */
+  readonly epochs?: readonly EtcdEpoch[];
+}
 
 export type History = RegisterHistory | KvHistory | EtcdHistory;
 

@@ -6,6 +6,7 @@
 import { LineError } from "./line-error.js";
 import type {
   EtcdCompare,
+  EtcdEpoch,
   EtcdKeyValue,
   EtcdOpResult,
   EtcdRequest,
@@ -159,12 +160,13 @@ function etcdOp(value: unknown, path: string): EtcdTxnOp {
   const type = typeOf(value, path, ["range", "put", "delete"] as const);
   switch (type) {
     case "range": {
-      const object = jsonObject(value, path, ["type", "key"], ["end", "limit"]);
+      const object = jsonObject(value, path, ["type", "key"], ["end", "limit", "revision"]);
       return {
         type,
         key: jsonString(object.key, `${path}.key`),
         ...(object.end === undefined ? {} : { end: jsonString(object.end, `${path}.end`) }),
         ...(object.limit === undefined ? {} : { limit: jsonInteger(object.limit, `${path}.limit`) }),
+        ...(object.revision === undefined ? {} : { revision: jsonInteger(object.revision, `${path}.revision`) }),
       };
     }
     case "put": {
@@ -210,6 +212,16 @@ function etcdKeyValue(value: unknown, path: string): EtcdKeyValue {
     modRevision: jsonInteger(object.modRevision, `${path}.modRevision`, 1),
     ...(object.createRevision === undefined ? {} : { createRevision: jsonInteger(object.createRevision, `${path}.createRevision`, 1) }),
     ...(object.version === undefined ? {} : { version: jsonInteger(object.version, `${path}.version`, 1) }),
+  };
+}
+
+/** A restore line's body (`EtcdEpoch`). */
+export function etcdEpoch(value: unknown, path: string): EtcdEpoch {
+  const object = jsonObject(value, path, ["time", "revision", "kvs"]);
+  return {
+    time: jsonInteger(object.time, `${path}.time`),
+    revision: jsonInteger(object.revision, `${path}.revision`, 1),
+    kvs: jsonArray(object.kvs, `${path}.kvs`).map((item, index) => etcdKeyValue(item, `${path}.kvs[${index}]`)),
   };
 }
 

@@ -18,13 +18,17 @@
  * - `input`, `output`: the model's shapes (see `operations.ts`); `output` exactly when `ok`;
  * - `error`: optional, a string, only for `fail` and `unknown`.
  *
+ * An etcd history may also hold restore lines, `{"restore":{"time":T,"revision":R,"kvs":[...]}}`
+ * (an `EtcdEpoch`: from T on, a new cluster restored from a snapshot, its store at revision R with
+ * those keys), written after the operations invoked before T.
+ *
  * Operations that never complete are written as `unknown` when the run ends. Blank lines are
  * ignored. `formatHistoryHeader` and `formatOperationLine` let a writer stream the file.
  */
 import type { History, Operation, OperationOf, Outcome } from "./history.js";
-import { jsonInteger, jsonObject, jsonShapes, jsonString } from "./json-shapes.js";
+import { etcdEpoch, jsonInteger, jsonObject, jsonShapes, jsonString } from "./json-shapes.js";
 import { atLine, inputErrorAt, LineError } from "./line-error.js";
-import { MODEL_NAMES, type ModelName } from "./operations.js";
+import { type EtcdEpoch, MODEL_NAMES, type ModelName } from "./operations.js";
 import { InputError } from "../../sim/errors.js";
 
 export const HISTORY_FORMAT_NAME = "etcdlab-history";
@@ -60,7 +64,13 @@ export function formatOperationLine<Input, Output>(operation: OperationRecord<In
 /** The whole history in this format (operations in order of invocation). */
 export function formatHistoryJsonl(history: History): string {
   let text = formatHistoryHeader(history.model);
-  for (const operation of history.operations as ReadonlyArray<Operation>) text += formatOperationLine(operation);
+  const epochs = history.model === "etcd" ? (history.epochs ?? []) : [];
+  let next = 0;
+  for (const operation of history.operations as ReadonlyArray<Operation>) {
+    for (; next < epochs.length && (epochs[next] as EtcdEpoch).time <= operation.invokeTime; next++) text += `${JSON.stringify({ restore: epochs[next] })}\n`;
+    text += formatOperationLine(operation);
+  }
+  for (; next < epochs.length; next++) text += `${JSON.stringify({ restore: epochs[next] })}\n`;
   return text;
 }
 
@@ -74,13 +84,19 @@ export function parseHistoryJsonl(text: string, source: string, model?: ModelNam
     throw inputErrorAt(source, index + 1, `the header names the model '${headerModel}' but --model is '${model}'`);
   }
   const records: Array<Omit<Operation, "id">> = [];
+  const epochs: EtcdEpoch[] = [];
   for (index++; index < lines.length; index++) {
     const line = lines[index] as string;
     if (line.trim() === "") continue;
+    if (headerModel === "etcd" && /^\s*\{\s*"restore"\s*:/.test(line)) {
+      epochs.push(atLine(source, index + 1, () => etcdEpoch(jsonObject(parseJson(line), "line", ["restore"]).restore, "restore")));
+      continue;
+    }
     records.push(atLine(source, index + 1, () => readOperation(line, headerModel, index + 1)));
   }
   records.sort((a, b) => a.invokeTime - b.invokeTime || a.line - b.line);
   const operations = records.map((record, id) => ({ id, ...record }));
+  if (epochs.length > 0) return { model: headerModel, operations, source, epochs: epochs.sort((a, b) => a.time - b.time) } as History;
   return { model: headerModel, operations, source } as History;
 }
 

@@ -58,13 +58,16 @@ export type KvOutput =
  * A read of one key (`end` absent) or of the range [key, end) in byte order of the keys. As in
  * etcd, `end: "\0"` means every key >= `key`, and a prefix read uses `end = prefixEnd(key)`.
  * The read is served at the store's current revision (a linearizable read); `limit` > 0 caps the
- * number of key-values returned (`count` still counts them all).
+ * number of key-values returned (`count` still counts them all). With `revision` > 0 it is a
+ * historical read: the keys as they were at that revision (the header revision is still the
+ * store's current one).
  */
 export interface EtcdRangeOp {
   readonly type: "range";
   readonly key: string;
   readonly end?: string;
   readonly limit?: number;
+  readonly revision?: number;
 }
 
 export interface EtcdPutOp {
@@ -155,6 +158,17 @@ export interface EtcdTxnResult {
  * revision: the store's revision after the request (for a write, the revision it created).
  */
 export type EtcdResponse = (EtcdOpResult | EtcdTxnResult) & { readonly revision: number };
+
+/**
+ * A restore: from `time` on, the history runs against a new cluster, restored from a snapshot, whose
+ * store starts at `revision` with the live keys `kvs` (in key order). Operations invoked from then on
+ * belong to it; one invoked before and not finished by then may have been served by either cluster.
+ */
+export interface EtcdEpoch {
+  readonly time: number;
+  readonly revision: number;
+  readonly kvs: readonly EtcdKeyValue[];
+}
 
 /** Input and output types by model name. */
 export interface ModelShapes {

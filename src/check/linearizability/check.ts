@@ -16,7 +16,7 @@
 import type { History, Operation } from "../history/history.js";
 import { registerModel } from "./models/register.js";
 import { kvModel } from "./models/kv.js";
-import { etcdModel } from "./models/etcd.js";
+import { checkEtcdHistory } from "./etcd-history-check.js";
 import { explain, type Explanation } from "./explain.js";
 import type { AnyModel, Model, Partition } from "./model.js";
 import { searchLinearization, type Budget } from "./search.js";
@@ -58,7 +58,7 @@ export function checkHistory(history: History, options: CheckOptions = {}): Chec
     case "kv":
       return checkOperations(kvModel, history.operations, options);
     case "etcd":
-      return checkOperations(etcdModel, history.operations, options);
+      return checkEtcdHistory(history, options);
     default:
       return assertNever(history, "history");
   }

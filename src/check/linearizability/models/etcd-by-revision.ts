@@ -41,7 +41,8 @@ export interface Slots {
   readonly known: number;
 }
 
-export function slotsOf(operations: ReadonlyArray<EtcdOperation>): Slots {
+/** `offset`: the initial store's revision minus 1 (slots count from it: slot 1 is the initial revision). */
+export function slotsOf(operations: ReadonlyArray<EtcdOperation>, offset = 0): Slots {
   const count = operations.length;
   const open = new Uint8Array(count);
   const slot = new Int32Array(count);
@@ -57,8 +58,8 @@ export function slotsOf(operations: ReadonlyArray<EtcdOperation>): Slots {
     known++;
     const write = responseWrites(operation.input, output);
     writes[index] = write ? 1 : 0;
-    // The store's revision starts at 1 and grows by one per write, so it stays within [1, count + 1].
-    const needed = write ? output.revision - 1 : output.revision;
+    // The store's revision starts at 1 (+ offset) and grows by one per write, so it stays within [1, count + 1].
+    const needed = (write ? output.revision - 1 : output.revision) - offset;
     slot[index] = Number.isInteger(needed) && needed >= 1 && needed <= count + 1 ? needed : -1;
   }
   return { open, slot, writes, known };

@@ -59,15 +59,17 @@ type EtcdOperation = Operation<EtcdRequest, EtcdResponse>;
 const STATE_FUNCTIONS = { hash: hashEtcdState, equal: equalEtcdStates };
 
 /** The model as the generic search needs it (the rest only serves explanations). */
-const etcdStepModel: Model<EtcdState, EtcdRequest, EtcdResponse> = {
-  name: "etcd",
-  init: () => INITIAL_ETCD_STATE,
-  step: stepEtcd,
-  ...STATE_FUNCTIONS,
-  isReadOnly: isReadOnlyRequest,
-  describeOperation: () => "",
-  explainIllegal: () => "",
-};
+function etcdStepModel(initial: EtcdState): Model<EtcdState, EtcdRequest, EtcdResponse> {
+  return {
+    name: "etcd",
+    init: () => initial,
+    step: stepEtcd,
+    ...STATE_FUNCTIONS,
+    isReadOnly: isReadOnlyRequest,
+    describeOperation: () => "",
+    explainIllegal: () => "",
+  };
+}
 
 function outsideContract(operation: EtcdOperation): boolean {
   return Number.isNaN(operation.invokeTime) || Number.isNaN(operation.returnTime) || (operation.returnTime === Infinity) !== (operation.output === undefined);
@@ -76,6 +78,11 @@ function outsideContract(operation: EtcdOperation): boolean {
 export interface EtcdSearchOptions {
   /** Try the order by revision first (`etcd-by-revision.ts`); default true. For tests. */
   readonly byRevision?: boolean;
+  /**
+   * The store the history starts from (a restored one, or one that keeps its past for historical
+   * reads); default the empty store at revision 1. The order by revision is only tried from there.
+   */
+  readonly initial?: EtcdState;
 }
 
 export function searchEtcd(
@@ -85,15 +92,18 @@ export function searchEtcd(
 ): SearchResult<EtcdState> {
   // Outside `Operation`'s contract (times that are numbers, a known output exactly when the return
   // time is finite), the reasoning above does not hold: leave such a history to the generic search.
+  const initial = options.initial ?? INITIAL_ETCD_STATE;
   if (operations.some(outsideContract)) {
-    return searchLinearization(etcdStepModel, operations, budget);
+    return searchLinearization(etcdStepModel(initial), operations, budget);
   }
   const count = operations.length;
-  const slots = slotsOf(operations);
+  // Slots count from the initial revision: slot 1 is the initial store's revision.
+  const offset = initial.revision - 1;
+  const slots = slotsOf(operations, offset);
   const { open, slot, writes } = slots;
   let pendingKnown = slots.known;
   if (pendingKnown === 0) return { kind: "linearizable" };
-  if (options.byRevision !== false && linearizesByRevision(operations, slots, budget)) return { kind: "linearizable" };
+  if (options.byRevision !== false && initial === INITIAL_ETCD_STATE && linearizesByRevision(operations, slots, budget)) return { kind: "linearizable" };
   // How many known requests still pending have each slot.
   const pendingAt = new Int32Array(count + 2);
   for (let index = 0; index < count; index++) {
@@ -113,7 +123,7 @@ export function searchEtcd(
   const stackStates = new Array<EtcdState | undefined>(count).fill(undefined);
   const stackForced = new Uint8Array(count);
   let depth = 0;
-  let state = INITIAL_ETCD_STATE;
+  let state = initial;
   let bestPrefix = new Int32Array(0);
   let bestState = state;
   let untilClockRead = STEPS_PER_CLOCK_READ;
@@ -130,7 +140,7 @@ export function searchEtcd(
       return { kind: "linearizable" };
     } else if ((entry & 1) === 0) {
       const operation = entry >>> 1;
-      const revision = state.revision;
+      const revision = state.revision - offset;
       if (open[operation] === 0) {
         if (slot[operation] !== revision || (writes[operation] === 1 && (pendingAt[revision] as number) > 1)) {
           entry = list.next[entry] as number;
@@ -164,7 +174,7 @@ export function searchEtcd(
         }
         const nextState = applyUnknown(state, inputs[operation] as EtcdRequest);
         // A request that changes nothing now may as well come last (or never happen).
-        if (nextState.revision !== revision) {
+        if (nextState.revision !== state.revision) {
           linearized.toggle(operation);
           visited ??= new VisitedSet<EtcdState>(linearized.words.length, STATE_FUNCTIONS);
           if (visited.add(linearized.words, linearized.lowHash, linearized.highHash, nextState)) {

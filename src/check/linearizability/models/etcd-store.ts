@@ -5,7 +5,9 @@
  * `acceptsAt` (is a request with a known response legal in a state, and which state follows) and
  * `applyUnknown` (the state after a request whose response is unknown).
  *
- * The store starts empty at revision 1 (as a new cluster does). A put, or a delete that removes
+ * The store starts empty at revision 1 (as a new cluster does), or as a restore left it (the
+ * search takes the initial state). Historical reads need the store's past: a state then keeps a
+ * link to the one before its last write (see `EtcdState.previous`). A put, or a delete that removes
  * something, or a transaction whose branch does either, creates exactly one revision: its writes
  * all carry it. Keys and values compare as etcd compares bytes; here by Unicode code point, which
  * is the order of their UTF-8 bytes.
@@ -38,6 +40,48 @@ export interface EtcdState {
   readonly keys: ReadonlyMap<string, EtcdKeyState>;
   /** The XOR of the keys' hashes. */
   readonly keysHash: number;
+  /**
+   * The store's past, for historical reads: the state before the last write (`null`: none, this is
+   * where the history starts). Absent when the past is not kept (a history without historical
+   * reads), which is cheaper: states then differ only by their present.
+   */
+  readonly previous?: EtcdState | null;
+  /** With `previous`: a hash of the whole past (0 at the start). */
+  readonly pastHash?: number;
+}
+
+/** The state after a write to `state`: `revision`, `keys` and `keysHash`, with the past if `state` keeps it. */
+export function successor(state: EtcdState, revision: number, keys: ReadonlyMap<string, EtcdKeyState>, keysHash: number): EtcdState {
+  if (state.previous === undefined) return { revision, keys, keysHash };
+  return { revision, keys, keysHash, previous: state, pastHash: mix32(combineHashes(state.pastHash ?? 0, hashPresent(state))) };
+}
+
+/** `state`, keeping its past from now on (for a history with historical reads). */
+export function keepingPast(state: EtcdState): EtcdState {
+  return state.previous !== undefined ? state : { revision: state.revision, keys: state.keys, keysHash: state.keysHash, previous: null, pastHash: 0 };
+}
+
+/**
+ * The count of a historical read's expected result when the read cannot succeed (its revision is
+ * ahead of the store: etcd refuses it), so that no answer matches.
+ */
+export const FUTURE_REVISION_COUNT = -1;
+/**
+ * The count of a historical read's expected result when the store's past at that revision is not
+ * known (before a restored store's revision, or without a past): any answer matches.
+ */
+export const UNKNOWN_PAST_COUNT = -2;
+
+/** The state of the store at `revision` (at most the current one), or undefined when the past is not known. */
+function stateAt(state: EtcdState, revision: number): EtcdState | undefined {
+  let at = state;
+  while (at.revision > revision) {
+    const previous = at.previous;
+    // Before the start of the history (a restored store's earlier revisions): not known.
+    if (previous === undefined || previous === null) return undefined;
+    at = previous;
+  }
+  return at;
 }
 
 /** Compares by code point (the order of UTF-8 bytes), as etcd compares keys and values. */
@@ -125,11 +169,19 @@ class Execution {
 
   private range(op: Extract<EtcdTxnOp, { type: "range" }>): EtcdOpResult {
     const matching: EtcdKeyValue[] = [];
+    let keys = this.live();
+    if (op.revision !== undefined && op.revision > 0) {
+      // A historical read: the store as it was (the revision before this request's writes).
+      if (op.revision > this.state.revision) return { type: "range", kvs: [], count: FUTURE_REVISION_COUNT };
+      const past = stateAt(this.state, op.revision);
+      if (past === undefined) return { type: "range", kvs: [], count: UNKNOWN_PAST_COUNT };
+      keys = past.keys;
+    }
     if (op.end === undefined || op.end === "") {
-      const record = this.live().get(op.key);
+      const record = keys.get(op.key);
       if (record !== undefined) matching.push(keyValue(op.key, record));
     } else {
-      for (const [key, record] of this.live()) if (inRange(op, key)) matching.push(keyValue(key, record));
+      for (const [key, record] of keys) if (inRange(op, key)) matching.push(keyValue(key, record));
       matching.sort((a, b) => compareBytes(a.key, b.key));
     }
     const limited = op.limit !== undefined && op.limit > 0 ? matching.slice(0, op.limit) : matching;
@@ -138,7 +190,7 @@ class Execution {
 
   finish(): EtcdState {
     if (this.keys === undefined) return this.state;
-    return { revision: this.writeRevision, keys: this.keys, keysHash: this.keysHash };
+    return successor(this.state, this.writeRevision, this.keys, this.keysHash);
   }
 }
 
@@ -196,6 +248,7 @@ function sameKeyValue(expected: EtcdKeyValue, actual: EtcdKeyValue): boolean {
 export function sameResult(expected: EtcdOpResult, actual: EtcdOpResult): boolean {
   switch (expected.type) {
     case "range":
+      if (expected.count === UNKNOWN_PAST_COUNT) return actual.type === "range";
       return (
         actual.type === "range" &&
         expected.count === actual.count &&
@@ -226,6 +279,12 @@ function isReadOnlyOp(op: EtcdTxnOp): boolean {
   return op.type === "range";
 }
 
+/** Whether the request reads the store's past (a range with a revision, on its own or in a transaction). */
+export function isHistoricalRead(request: EtcdRequest): boolean {
+  const historical = (op: EtcdTxnOp): boolean => op.type === "range" && op.revision !== undefined && op.revision > 0;
+  return request.type === "txn" ? request.success.some(historical) || request.failure.some(historical) : historical(request);
+}
+
 /** Whether the request never changes the store, whichever branch runs. */
 export function isReadOnlyRequest(request: EtcdRequest): boolean {
   return request.type === "txn" ? request.success.every(isReadOnlyOp) && request.failure.every(isReadOnlyOp) : isReadOnlyOp(request);
@@ -233,12 +292,32 @@ export function isReadOnlyRequest(request: EtcdRequest): boolean {
 
 export const INITIAL_ETCD_STATE: EtcdState = { revision: 1, keys: new Map(), keysHash: 0 };
 
-/** A hash of the whole state (equal states hash equally). */
-export function hashEtcdState(state: EtcdState): number {
+/** A hash of the store's present: its revision and keys. */
+function hashPresent(state: EtcdState): number {
   return mix32(state.keysHash ^ hashInteger(state.revision));
 }
 
+/** A hash of the whole state, its past included when kept (equal states hash equally). */
+export function hashEtcdState(state: EtcdState): number {
+  const present = mix32(state.keysHash ^ hashInteger(state.revision));
+  return state.pastHash === undefined ? present : combineHashes(present, state.pastHash);
+}
+
 export function equalEtcdStates(a: EtcdState, b: EtcdState): boolean {
+  if (a === b) return true;
+  if (!equalPresents(a, b)) return false;
+  // The pasts, back to where they join (states are shared between configurations).
+  let x = a.previous;
+  let y = b.previous;
+  while (x !== y) {
+    if (x === undefined || y === undefined || x === null || y === null || !equalPresents(x, y)) return false;
+    x = x.previous;
+    y = y.previous;
+  }
+  return true;
+}
+
+function equalPresents(a: EtcdState, b: EtcdState): boolean {
   if (a === b) return true;
   if (a.revision !== b.revision || a.keysHash !== b.keysHash || a.keys.size !== b.keys.size) return false;
   for (const [key, record] of a.keys) {
@@ -303,7 +382,7 @@ function applyPut(state: EtcdState, key: string, value: string): EtcdState {
   const record = keyState(key, value, revision, previous === undefined ? revision : previous.createRevision, previous === undefined ? 1 : previous.version + 1);
   const keys = new Map(state.keys);
   keys.set(key, record);
-  return { revision, keys, keysHash: state.keysHash ^ (previous === undefined ? 0 : previous.hash) ^ record.hash };
+  return successor(state, revision, keys, state.keysHash ^ (previous === undefined ? 0 : previous.hash) ^ record.hash);
 }
 
 /**
@@ -312,7 +391,12 @@ function applyPut(state: EtcdState, key: string, value: string): EtcdState {
  */
 export function acceptsAt(state: EtcdState, request: EtcdRequest, response: EtcdResponse): EtcdState | Illegal {
   // (A fractional limit below 1 keeps nothing: left to the reference.)
-  if (request.type === "range" && (request.end === undefined || request.end === "") && !(request.limit !== undefined && request.limit > 0 && request.limit < 1)) {
+  if (
+    request.type === "range" &&
+    (request.end === undefined || request.end === "") &&
+    !(request.limit !== undefined && request.limit > 0 && request.limit < 1) &&
+    !(request.revision !== undefined && request.revision > 0)
+  ) {
     if (response.type !== "range" || response.revision !== state.revision) return ILLEGAL;
     const record = state.keys.get(request.key);
     const kvs = response.kvs;

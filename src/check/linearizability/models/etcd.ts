@@ -26,10 +26,12 @@
  * of their UTF-8 bytes.
  */
 import type { EtcdCompare, EtcdKeyValue, EtcdOpResult, EtcdRequest, EtcdResponse, EtcdTxnOp } from "../../history/operations.js";
+import type { Operation } from "../../history/history.js";
 import type { Model } from "../model.js";
 import { searchEtcd } from "./etcd-search.js";
 import {
   equalEtcdStates,
+  FUTURE_REVISION_COUNT,
   executeEtcd,
   hashEtcdState,
   INITIAL_ETCD_STATE,
@@ -39,21 +41,30 @@ import {
   type EtcdState,
 } from "./etcd-store.js";
 
-export { compareBytes, executeEtcd, INITIAL_ETCD_STATE, type EtcdKeyState, type EtcdState } from "./etcd-store.js";
+export { compareBytes, executeEtcd, INITIAL_ETCD_STATE, isHistoricalRead, keepingPast, keyState, type EtcdKeyState, type EtcdState } from "./etcd-store.js";
 
-export const etcdModel: Model<EtcdState, EtcdRequest, EtcdResponse> = {
-  name: "etcd",
-  init: () => INITIAL_ETCD_STATE,
-  step: stepEtcd,
-  hash: hashEtcdState,
-  equal: equalEtcdStates,
-  isReadOnly: isReadOnlyRequest,
-  search: searchEtcd,
-  describeOperation: describeEtcdOperation,
-  explainIllegal(state, input, output) {
-    return explainMismatch(state, input, executeEtcd(state, input).response, output);
-  },
-};
+export const etcdModel: Model<EtcdState, EtcdRequest, EtcdResponse> = etcdModelFrom(INITIAL_ETCD_STATE);
+
+/**
+ * The etcd model over a store that starts as `initial` (a restored store; `keepingPast(...)` for a
+ * history with historical reads). `label` names the one partition, e.g. the epoch of a restore.
+ */
+export function etcdModelFrom(initial: EtcdState, label?: string): Model<EtcdState, EtcdRequest, EtcdResponse> {
+  return {
+    name: "etcd",
+    init: () => initial,
+    step: stepEtcd,
+    hash: hashEtcdState,
+    equal: equalEtcdStates,
+    ...(label === undefined ? {} : { partition: (operations: ReadonlyArray<Operation<EtcdRequest, EtcdResponse>>) => [{ label, operations }] }),
+    isReadOnly: isReadOnlyRequest,
+    search: initial === INITIAL_ETCD_STATE ? searchEtcd : (operations, budget) => searchEtcd(operations, budget, { initial }),
+    describeOperation: describeEtcdOperation,
+    explainIllegal(state, input, output) {
+      return explainMismatch(state, input, executeEtcd(state, input).response, output);
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // words
@@ -69,7 +80,7 @@ function describeRange(op: { readonly key: string; readonly end?: string }): str
 function describeOp(op: EtcdTxnOp): string {
   switch (op.type) {
     case "range":
-      return `range ${describeRange(op)}${op.limit ? ` limit ${op.limit}` : ""}`;
+      return `range ${describeRange(op)}${op.limit ? ` limit ${op.limit}` : ""}${op.revision ? ` at revision ${op.revision}` : ""}`;
     case "put":
       return `put ${quote(op.key)} = ${quote(op.value)}`;
     case "delete":
@@ -129,11 +140,23 @@ function explainMismatch(state: EtcdState, request: EtcdRequest, expected: EtcdR
     const want = expectedResults[index] as EtcdOpResult;
     const got = actualResults[index];
     if (got === undefined || sameResult(want, got)) continue;
-    if (want.type === "range") return `the store held ${describeKeyValues(want.kvs)} there (count ${want.count}) at revision ${state.revision}`;
+    if (want.type === "range") {
+      const op = requestOps(request, expected)[index];
+      const at = op !== undefined && op.type === "range" && op.revision ? op.revision : undefined;
+      if (at !== undefined && want.count === FUTURE_REVISION_COUNT) return `revision ${at} was ahead of the store, at revision ${state.revision}: etcd refuses such a read`;
+      if (at !== undefined) return `the store held ${describeKeyValues(want.kvs)} there (count ${want.count}) at revision ${at}`;
+      return `the store held ${describeKeyValues(want.kvs)} there (count ${want.count}) at revision ${state.revision}`;
+    }
     if (want.type === "delete") return `the delete would remove ${want.deleted} key${want.deleted === 1 ? "" : "s"}`;
   }
   if (expected.revision === state.revision) return `the store was at revision ${state.revision}, not ${actual.revision}`;
   return `the store was at revision ${state.revision}, so the write would create revision ${expected.revision}, not ${actual.revision}`;
+}
+
+/** The operations of `request` that produced the results of `response`, in order. */
+function requestOps(request: EtcdRequest, response: EtcdResponse): readonly EtcdTxnOp[] {
+  if (request.type !== "txn") return [request];
+  return response.type === "txn" && !response.succeeded ? request.failure : request.success;
 }
 
 function describeKeyFact(state: EtcdState, key: string): string {
