@@ -159,3 +159,31 @@ describe("RaftInvariantChecker", () => {
     ]);
   });
 });
+
+describe("a restore (a new epoch)", () => {
+  /** n1 leads term 2 of the old cluster and commits and applies two writes. */
+  function oldCluster(): Feed {
+    return new Feed().start("n1").leader("n1", 2).append("n1", "1@2=noop", "2@2=c1#1", "3@2=c1#2").commit("n1", 2, 3).apply("n1", "1@2=noop").apply("n1", "2@2=c1#1").apply("n1", "3@2=c1#2");
+  }
+
+  /** The restored member starts from a snapshot at index 2 and leads term 2 of a new cluster, committing other entries. */
+  function restored(feed: Feed): Feed {
+    return feed.start("n1", 2, 2, 2).leader("n1", 2).append("n1", "3@2=noop", "4@2=c1#3").commit("n1", 2, 4).apply("n1", "3@2=noop").apply("n1", "4@2=c1#3");
+  }
+
+  it("judges the new cluster from its own log: no violation", () => {
+    const feed = oldCluster();
+    feed.checker.newEpoch();
+    expect(restored(feed).kinds()).toEqual([]);
+  });
+
+  it("still reports a committed entry replaced inside one cluster", () => {
+    const feed = restored(oldCluster());
+    expect(feed.violations.map((violation) => violation.detail)).toEqual([
+      "n1 has entry 3 of term 2 as noop after term 2, but another log has it as c1#2 after term 2",
+      "n1 committed noop (term 2) at index 3, where c1#2 (term 2) was committed before",
+      "n1 applied noop at index 3, where n1 applied c1#2",
+    ]);
+    expect(feed.kinds()).toEqual(["log-matching", "state-machine-safety", "state-machine-safety"]);
+  });
+});

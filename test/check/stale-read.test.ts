@@ -44,4 +44,31 @@ describe("StaleReadChecker", () => {
       "reader's read of a (invoked at 200us on n1) returned the version of a written at revision 6, but c1's write at revision 7 had been acknowledged before the read began",
     ]);
   });
+
+  it("accepts a historical read of an older version, and reports one returning a version newer than its revision", () => {
+    const checker = new StaleReadChecker();
+    const at = (revision: number, headerRevision: number, modRevision: number, invokeUs: number): HistoryOperation => {
+      const read = get("a", headerRevision, modRevision, invokeUs);
+      return { ...read, request: { kind: "range", request: { key: "a", revision } } };
+    };
+    for (const done of [put("c1", "a", 2, 0, 100), put("c1", "a", 5, 110, 120), at(2, 5, 2, 200), at(4, 5, 2, 210), at(3, 5, 5, 220)]) checker.observe(done);
+    expect(checker.violations.map((violation) => violation.detail)).toEqual([
+      "reader's read of a (invoked at 220us on n1) asked for revision 3 but returned the version of a written at revision 5",
+    ]);
+  });
+
+  it("forgets the old cluster's acknowledged writes after a restore, and ignores operations invoked before it", () => {
+    const checker = new StaleReadChecker();
+    checker.observe(put("c1", "a", 5, 0, 100));
+    checker.newEpoch();
+    const late = { ...put("c2", "a", 9, 90, 150), epoch: 0 };
+    for (const done of [late, { ...get("a", 3, 3, 200), epoch: 1 }]) checker.observe(done);
+    expect(checker.violations).toEqual([]);
+    checker.observe({ ...get("a", 2, 2, 300), epoch: 0 });
+    checker.observe({ ...put("c1", "a", 4, 310, 320), epoch: 1 });
+    checker.observe({ ...get("a", 3, 3, 400), epoch: 1 });
+    expect(checker.violations.map((violation) => violation.detail)).toEqual([
+      "reader's read of a (invoked at 400us on n1) was served at revision 3, but revision 4 had been acknowledged to a client before the read began",
+    ]);
+  });
 });
