@@ -53,3 +53,12 @@ export function memoryIo(options: { stdin?: string; env?: Record<string, string>
     stderr: () => stderr,
   };
 }
+
+/** All of a stream as lines (`\n` or `\r\n`; a final newline does not make an empty last line). */
+export async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
+  let text = "";
+  for await (const chunk of stream) text += typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}

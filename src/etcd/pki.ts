@@ -24,6 +24,7 @@
  */
 import { bytesFromText, textFromBytes } from "../mvcc/bytes.js";
 import type { HostFiles } from "./host-files.js";
+import { unixSecondsOf, utcTimestamp } from "../sim/calendar.js";
 
 export const PKI_DIRECTORY = "/etc/kubernetes/pki";
 
@@ -187,28 +188,10 @@ export function tlsOutcome(files: HostFiles, tls: ClientTls, secureServer: boole
   return { kind: "ok" };
 }
 
-/** Virtual time 0 on the wall clock of log lines: 2024-01-01T00:00:00Z, as days since 1970-01-01. */
-const VIRTUAL_EPOCH_DAYS = 19_723;
-
 /** Virtual time as zap's ISO 8601 time stamp with microseconds, UTC (`2024-01-01T00:00:05.000000Z`). */
 export function logTimestamp(timeUs: number): string {
-  const totalSeconds = Math.floor(timeUs / 1_000_000);
-  const micros = timeUs - totalSeconds * 1_000_000;
-  const days = VIRTUAL_EPOCH_DAYS + Math.floor(totalSeconds / 86_400);
-  const secondsOfDay = totalSeconds % 86_400;
-  // Civil date from days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-  const shifted = days + 719_468;
-  const era = Math.floor(shifted / 146_097);
-  const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const two = (value: number): string => value.toString().padStart(2, "0");
-  const clock = `${two(Math.floor(secondsOfDay / 3600))}:${two(Math.floor((secondsOfDay % 3600) / 60))}:${two(secondsOfDay % 60)}`;
-  return `${year}-${two(month)}-${two(day)}T${clock}.${micros.toString().padStart(6, "0")}Z`;
+  const micros = timeUs - Math.floor(timeUs / 1_000_000) * 1_000_000;
+  return utcTimestamp(unixSecondsOf(timeUs), `.${micros.toString().padStart(6, "0")}`);
 }
 
 /**

@@ -7,6 +7,7 @@
  * printed JSON are stable.
  */
 import type { Micros } from "../sim/time.js";
+import { daysFromCivil, unixSecondsOf, utcTimestamp, VIRTUAL_EPOCH_DAYS } from "../sim/calendar.js";
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { readonly [key: string]: Json };
@@ -67,17 +68,9 @@ export function decodeFromStorage(value: string, modRevision: number): KubeObjec
   return withResourceVersion(JSON.parse(value) as KubeObject, String(modRevision));
 }
 
-/** The virtual clock's zero as a wall-clock time: creationTimestamps count from here. */
-const EPOCH_DAYS = 20089; // 2025-01-01 in days since 1970-01-01
-
-/** RFC 3339 in UTC at second precision, as metav1.Time marshals: `2025-01-01T00:00:05Z`. */
+/** RFC 3339 in UTC at second precision, as metav1.Time marshals: `2024-01-01T00:00:05Z` (virtual time 0 is 2024-01-01). */
 export function timestampAt(nowUs: Micros): string {
-  const totalSeconds = Math.floor(nowUs / 1_000_000);
-  const days = EPOCH_DAYS + Math.floor(totalSeconds / 86_400);
-  const secondsOfDay = totalSeconds % 86_400;
-  const { year, month, day } = civilFromDays(days);
-  const pad = (value: number, width = 2): string => String(value).padStart(width, "0");
-  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(Math.floor(secondsOfDay / 3600))}:${pad(Math.floor((secondsOfDay % 3600) / 60))}:${pad(secondsOfDay % 60)}Z`;
+  return utcTimestamp(unixSecondsOf(nowUs));
 }
 
 /** Seconds of virtual time since the epoch, from a timestamp made by `timestampAt` (undefined if unreadable). */
@@ -85,29 +78,7 @@ export function secondsOfTimestamp(timestamp: string): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(timestamp);
   if (match === null) return undefined;
   const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  return (daysFromCivil(year, month, day) - EPOCH_DAYS) * 86_400 + hours * 3600 + minutes * 60 + seconds;
-}
-
-/** Howard Hinnant's days-to-civil algorithm (proleptic Gregorian). */
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
-
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
+  return (daysFromCivil(year, month, day) - VIRTUAL_EPOCH_DAYS) * 86_400 + hours * 3600 + minutes * 60 + seconds;
 }
 
 /** A v4-style UUID from 128 seeded random bits. */

@@ -40,6 +40,7 @@ import { bytesFromText } from "../mvcc/bytes.js";
 import { EtcdError } from "../mvcc/errors.js";
 import type { Micros } from "../sim/time.js";
 import { CLIENT_DEADLINE_EXCEEDED } from "../etcd/client.js";
+import { utcTimestamp } from "../sim/calendar.js";
 
 export type AdminCommand = Extract<
   EtcdctlCommand,
@@ -384,20 +385,5 @@ function memberInfo(record: MembershipRecord): MemberInfo {
   return { id: record.id, name: record.name, peerURLs: record.peerURLs, clientURLs: record.clientURLs, isLearner: record.isLearner };
 }
 
-/** Seconds since the Unix epoch as RFC 3339 in UTC (`2024-01-01T00:00:05Z`), computed from the day count. */
-export function rfc3339(seconds: number): string {
-  const days = Math.floor(seconds / 86_400);
-  const rest = seconds - days * 86_400;
-  // Howard Hinnant's civil_from_days.
-  const shifted = days + 719_468;
-  const era = Math.floor(shifted / 146_097);
-  const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const two = (value: number): string => String(value).padStart(2, "0");
-  return `${year}-${two(month)}-${two(day)}T${two(Math.floor(rest / 3600))}:${two(Math.floor((rest % 3600) / 60))}:${two(rest % 60)}Z`;
-}
+/** Seconds since the Unix epoch as RFC 3339 in UTC (`2024-01-01T00:00:05Z`). */
+export const rfc3339 = (seconds: number): string => utcTimestamp(seconds);

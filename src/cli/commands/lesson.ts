@@ -17,7 +17,7 @@
  */
 import { flagBoolean, flagInteger, parseArgs, UsageError } from "../args.js";
 import { type Command, EXIT_FAILED, EXIT_OK } from "../cli.js";
-import type { CommandIo } from "../io.js";
+import { type CommandIo, readLines } from "../io.js";
 import { PACKAGE_ROOT, SCENARIOS_DIR } from "../paths.js";
 import { join } from "node:path";
 import { catalogLines, findLesson, loadCatalog } from "../../lesson/catalog.js";
@@ -105,7 +105,7 @@ async function exercise(lesson: Lesson, seed: number | undefined, io: CommandIo)
   }
   const run = new ExerciseRun(lesson.exercise, seed === undefined ? {} : { seed });
   io.write(`Exercise: ${goal}\n`);
-  const lines = splitLines(await readAll(io.stdin));
+  const lines = await readLines(io.stdin);
   let index = 0;
   while (index < lines.length) {
     const line = (lines[index] as string).trim();
@@ -121,14 +121,3 @@ async function exercise(lesson: Lesson, seed: number | undefined, io: CommandIo)
   return EXIT_FAILED;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = "";
-  for await (const chunk of stream) text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-  return text;
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}

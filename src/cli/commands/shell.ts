@@ -56,7 +56,7 @@
  */
 import { flagBoolean, flagInteger, flagString, parseArgs, UsageError } from "../args.js";
 import { type Command, EXIT_OK } from "../cli.js";
-import type { CommandIo } from "../io.js";
+import { type CommandIo, readLines } from "../io.js";
 import { ShellSession } from "../../shell/session.js";
 
 export const command: Command = {
@@ -103,7 +103,7 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
   }
 
   const session = new ShellSession({ members, seed, env, secure });
-  const lines = splitLines(await readAll(io.stdin));
+  const lines = await readLines(io.stdin);
   let index = 0;
   while (index < lines.length) {
     const line = (lines[index] as string).trim();
@@ -114,15 +114,4 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
   return EXIT_OK;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = "";
-  for await (const chunk of stream) text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-  return text;
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}
 
