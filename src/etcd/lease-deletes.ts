@@ -15,7 +15,8 @@ export type LeaseDeleteListener = (revision: number, keys: readonly string[]) =>
 export function recordLeaseDeletes(state: EtcdServerState, listener: LeaseDeleteListener): void {
   const apply = state.apply.bind(state) as (request: Parameters<EtcdServerState["apply"]>[0], index: number, nowMs?: number) => ReturnType<EtcdServerState["apply"]>;
   const recording = (request: Parameters<EtcdServerState["apply"]>[0], index: number, nowMs?: number): ReturnType<EtcdServerState["apply"]> => {
-    if ("kind" in request || request.type !== "leaseRevoke") return apply(request, index, nowMs);
+    // (A client's KV request has a `kind` and no `type`.)
+    if ((request as { readonly type?: string }).type !== "leaseRevoke") return apply(request, index, nowMs);
     const store = state.store;
     const before = store.currentRevision;
     const id = (request as Extract<InternalRequest, { type: "leaseRevoke" }>).request.id;

@@ -4,6 +4,7 @@
  * reads after it), and `get --rev=N` is answered and checked from the store's past.
  */
 import { describe, expect, it } from "vitest";
+import type { EtcdHistory } from "../../src/check/history/index.js";
 import { checkHistory } from "../../src/check/linearizability/index.js";
 import { parseScenario, runScenario } from "../../src/scenario/index.js";
 
@@ -39,7 +40,7 @@ describe("a run with leases", () => {
   });
 
   it("would be flagged without the lessor's delete", () => {
-    const history = run(steps).history;
+    const history = run(steps).history as EtcdHistory | null;
     if (history === null) throw new Error("no history");
     const withoutLessor = { ...history, operations: history.operations.filter((operation) => operation.process !== "lessor") };
     expect(checkHistory(withoutLessor).verdict).toBe("not-linearizable");
@@ -59,7 +60,7 @@ describe("a run with historical reads", () => {
       ].join("\n"),
     );
     expect({ ok: result.ok, violations: result.violations, verdict: result.historyVerdict }).toEqual({ ok: true, violations: [], verdict: "linearizable" });
-    const reads = result.history?.operations.filter((operation) => operation.input.type === "range") ?? [];
+    const reads = (result.history as EtcdHistory | null)?.operations.filter((operation) => operation.input.type === "range") ?? [];
     expect(reads.map((operation) => [operation.input, operation.output?.revision])).toEqual([
       [{ type: "range", key: "a", revision: 2 }, 3],
       [{ type: "range", key: "a", revision: 2 }, 3],
