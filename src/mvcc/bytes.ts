@@ -59,17 +59,26 @@ export function arrayFromBytes(bytes: ByteString): Uint8Array {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8");
 
-/** ASCII text is its own UTF-8 encoding (and the common case: keys such as `/registry/pods/...`). */
-const ASCII = /^[\x00-\x7f]*$/;
+/**
+ * True when every char of `text` is ASCII: such text is its own UTF-8 encoding (and the common case:
+ * keys such as `/registry/pods/...`). A loop over char codes: a regular expression test costs a call
+ * into the regexp engine, several times a loop's cost on the short keys and values of every put.
+ */
+function isAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) > 0x7f) return false;
+  }
+  return true;
+}
 
 /** The UTF-8 encoding of `text`. */
 export function bytesFromText(text: string): ByteString {
-  return ASCII.test(text) ? text : bytesFromArray(encoder.encode(text));
+  return isAscii(text) ? text : bytesFromArray(encoder.encode(text));
 }
 
 /** The text whose UTF-8 encoding is `bytes` (invalid sequences become U+FFFD). */
 export function textFromBytes(bytes: ByteString): string {
-  return ASCII.test(bytes) ? bytes : decoder.decode(arrayFromBytes(bytes));
+  return isAscii(bytes) ? bytes : decoder.decode(arrayFromBytes(bytes));
 }
 
 /** Lower-case hexadecimal, two digits per byte. */
