@@ -11,7 +11,11 @@
  * - `ControllerManager` runs client-go's leader election on a coordination Lease (leaseDuration 15 s,
  *   renewDeadline 10 s, retryPeriod 2 s) and, while it leads, the deployment and replicaset
  *   controllers (a resync every second): a Deployment owns a ReplicaSet named after its pod
- *   template's hash, and a ReplicaSet owns Pods; `kubectl scale` starts a cascade of writes.
+ *   template's hash, and a ReplicaSet owns Pods; `kubectl scale` starts a cascade of writes. A
+ *   changed template gets a new ReplicaSet and the old ones are scaled to 0 at once (the Recreate
+ *   strategy: no rolling update). The garbage collector deletes a ReplicaSet or Pod whose controller
+ *   owner is gone (background propagation: `kubectl delete deployment` takes its ReplicaSet, then
+ *   its Pods, a resync apart), once a GET of the owner confirms it (404, or another uid).
  */
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
@@ -328,12 +332,11 @@ export class ControllerManager implements ActorBehavior {
     }
   }
 
-  /** One pass of the deployment and replicaset controllers over the default namespace's objects. */
+  /** One pass of the deployment and replicaset controllers over the objects of every namespace. */
   private resync(): void {
     if (!this.report.leading) return;
     if (this.syncing) return;
     this.syncing = true;
-    const namespace = "default";
     let pending = 0;
     const step = (): void => {
       pending--;
@@ -350,21 +353,23 @@ export class ControllerManager implements ActorBehavior {
       });
     };
     pending++;
-    this.listAll(namespace, (deployments, replicasets, pods) => {
+    this.listAll((deployments, replicasets, pods) => {
       if (this.report.leading) {
         for (const deployment of deployments) this.syncDeployment(deployment, replicasets, run);
         for (const replicaset of replicasets) this.syncReplicaSet(replicaset, pods, run);
+        for (const replicaset of replicasets) this.collectOrphan(replicaset, "replicasets", "deployments", deployments, run);
+        for (const pod of pods) this.collectOrphan(pod, "pods", "replicasets", replicasets, run);
       }
       step();
     });
   }
 
-  private listAll(namespace: string, done: (deployments: KubeObject[], replicasets: KubeObject[], pods: KubeObject[]) => void): void {
+  private listAll(done: (deployments: KubeObject[], replicasets: KubeObject[], pods: KubeObject[]) => void): void {
     const lists: KubeObject[][] = [];
     const resources = ["deployments", "replicasets", "pods"];
     const next = (index: number): void => {
       if (index === resources.length) return done(lists[0] as KubeObject[], lists[1] as KubeObject[], lists[2] as KubeObject[]);
-      this.call({ verb: "list", resource: resources[index] as string, namespace }, (outcome) => {
+      this.call({ verb: "list", resource: resources[index] as string, namespace: undefined }, (outcome) => {
         if (!outcome.ok || outcome.value.kind !== "list") return done([], [], []);
         lists.push([...outcome.value.list.items]);
         next(index + 1);
@@ -378,8 +383,13 @@ export class ControllerManager implements ActorBehavior {
     const replicas = spec.replicas ?? 1;
     const hash = safeEncode(String(fnv32a(JSON.stringify(spec.template ?? {}))));
     const name = `${deployment.metadata.name}-${hash}`;
-    const owned = replicasets.find((replicaset) => replicaset.metadata.name === name);
     const namespace = deployment.metadata.namespace ?? "default";
+    for (const old of replicasets) {
+      const oldSpec = (old["spec"] ?? {}) as { replicas?: number };
+      if (old.metadata.name === name || controllerUid(old) !== deployment.metadata.uid || oldSpec.replicas === 0) continue;
+      run({ verb: "update", resource: "replicasets", namespace, object: { ...old, spec: { ...oldSpec, replicas: 0 } } as KubeObject });
+    }
+    const owned = replicasets.find((replicaset) => replicaset.metadata.name === name && (replicaset.metadata.namespace ?? "default") === namespace);
     if (owned === undefined) {
       const template = spec.template as { metadata?: { labels?: Record<string, string> } } | undefined;
       const labels = { ...(template?.metadata?.labels ?? {}), "pod-template-hash": hash };
@@ -429,6 +439,27 @@ export class ControllerManager implements ActorBehavior {
     const status = { replicas: owned.length, ...(ready === 0 ? {} : { readyReplicas: ready, availableReplicas: ready }), observedGeneration: replicaset.metadata.generation ?? 1 };
     if (JSON.stringify(replicaset["status"] ?? {}) !== JSON.stringify(status)) run({ verb: "update", resource: "replicasets", namespace, object: { ...replicaset, status } as KubeObject });
   }
+
+  /**
+   * The garbage collector's look at one object of `resource`: when its controller owner (of
+   * `ownerResource`) is not among `owners` as listed, a GET asks whether it is really gone (404, or
+   * the name now has another uid) before the object is deleted; an owner created after the list was
+   * read is found by the GET.
+   */
+  private collectOrphan(object: KubeObject, resource: string, ownerResource: string, owners: readonly KubeObject[], run: (request: KubeRequest, then?: (outcome: KubeCallOutcome) => void) => void): void {
+    const owner = object.metadata.ownerReferences?.find((reference) => reference.controller === true);
+    if (owner === undefined || owners.some((candidate) => candidate.metadata.uid === owner.uid)) return;
+    const namespace = object.metadata.namespace ?? "default";
+    run({ verb: "get", resource: ownerResource, namespace, name: owner.name }, (outcome) => {
+      const gone = outcome.ok ? outcome.value.kind === "object" && outcome.value.object.metadata.uid !== owner.uid : outcome.status.code === 404;
+      if (gone && this.report.leading) run({ verb: "delete", resource, namespace, name: object.metadata.name });
+    });
+  }
+}
+
+/** The uid of the object's controller owner, if it has one. */
+function controllerUid(object: KubeObject): string | undefined {
+  return object.metadata.ownerReferences?.find((reference) => reference.controller === true)?.uid;
 }
 
 function ownerOf(object: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean } {

@@ -32,6 +32,7 @@ import { startKeepAlive } from "./keepalive-commands.js";
 import { retryWarning, tlsOutcome } from "../etcd/pki.js";
 import { authenticateLine, type AuthCommand, authOutcome, isAuthCommand } from "./auth-commands.js";
 import { runKubectl, writeHeredoc } from "./kubectl-commands.js";
+import { controlPlaneActor, controlPlaneHint, controlPlaneStarted, LAB_KUBE_COMMANDS, runLabKube, startControlPlane } from "./lab-kube.js";
 
 /** The client actor the shell sends its requests through. */
 export const SHELL_CLIENT = "c1";
@@ -62,6 +63,11 @@ export interface ShellSessionOptions {
   readonly listener?: TraceListener<TypedEvent>;
   /** A secure cluster (kubeadm's PKI, client certificates required): `etcdlab shell --secure`. */
   readonly secure?: boolean;
+  /**
+   * The first kubectl line starts the Kubernetes control plane (lab-kube.ts), as `etcdlab shell`
+   * does; otherwise only `:kube` starts it and kubectl lines meet a bare API server.
+   */
+  readonly controlPlaneOnKubectl?: boolean;
 }
 
 /**
@@ -73,6 +79,7 @@ export class ShellSession {
   readonly world: World;
   readonly cluster: EtcdCluster;
   private readonly env: Readonly<Record<string, string>>;
+  private readonly controlPlaneOnKubectl: boolean;
   private io: ShellOutput = { write: () => undefined, error: () => undefined };
   /** Where background watches print: the output of the line running, or of the last one. */
   private background: ShellOutput = this.io;
@@ -106,6 +113,7 @@ export class ShellSession {
 
   constructor(options: ShellSessionOptions) {
     this.env = options.env ?? {};
+    this.controlPlaneOnKubectl = options.controlPlaneOnKubectl === true;
     if (options.existing !== undefined) {
       this.world = options.existing.world;
       this.cluster = options.existing.cluster;
@@ -136,6 +144,7 @@ export class ShellSession {
     this.background = out;
     try {
       if (/^kubectl(\s|$)/.test(trimmed)) {
+        if (this.controlPlaneOnKubectl && !controlPlaneStarted(this.cluster)) this.labKube(() => startControlPlane(this.cluster));
         this.print(runKubectl(this.cluster, trimmed));
         return 0;
       }
@@ -450,9 +459,9 @@ export class ShellSession {
         return;
       }
       default:
-        if (this.labAdmin(name, words)) return;
+        if (this.labAdmin(name, words) || this.labKube(() => runLabKube(this.cluster, name, words, (text) => this.io.write(text)))) return;
         throw new LineError(
-          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo, :watches, :unwatch, :write, ${LAB_ADMIN_COMMANDS.join(", ")})`,
+          `unknown lab command ':${name}' (known: :crash, :restart, :pause, :resume, :partition, :heal, :slow-disk, :drift, :advance, :leader, :status, :echo, :watches, :unwatch, :write, ${[...LAB_ADMIN_COMMANDS, ...LAB_KUBE_COMMANDS].join(", ")})`,
         );
     }
   }
@@ -467,6 +476,16 @@ export class ShellSession {
     }
   }
 
+  /** Runs a control-plane action (lab-kube.ts): its problem is the line's. */
+  private labKube<T>(action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      if (error instanceof LabError) throw new LineError(error.message);
+      throw error;
+    }
+  }
+
   private statusLine(name: string): string {
     const status = this.world.status(name);
     const raft = this.cluster.member(name)?.raft.status();
@@ -475,7 +494,9 @@ export class ShellSession {
   }
 
   private node(name: string): string {
-    if (!this.cluster.members.includes(name)) throw new LineError(`unknown node '${name}' (members: ${this.cluster.members.join(", ")})`);
+    const actor = controlPlaneActor(this.cluster, name);
+    if (actor !== undefined) return actor;
+    if (!this.cluster.members.includes(name)) throw new LineError(`unknown node '${name}' (members: ${this.cluster.members.join(", ")}${controlPlaneHint(this.cluster)})`);
     return name;
   }
 

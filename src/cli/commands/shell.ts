@@ -45,6 +45,17 @@
  * /etc/kubernetes/pki/etcd/ca.crt --cert ... --key ...` (or ETCDCTL_CACERT, ETCDCTL_CERT,
  * ETCDCTL_KEY) with a client pair the etcd CA signed, or it is refused as etcdctl is refused.
  *
+ * Kubernetes (src/shell/kubectl-commands.ts, src/shell/lab-kube.ts): a line starting with `kubectl`
+ * (create configmap|deployment, run, get, scale, delete, apply|replace|create -f) goes through a
+ * kube-apiserver over the members. The first one, or `:kube` before it, starts a small kubeadm-like
+ * control plane and waits (in virtual time) until it is up: `apiserver-1`, two controller-managers
+ * `kcm-1` and `kcm-2` leader elected on the Lease kube-system/kube-controller-manager, the
+ * `kube-scheduler` and the nodes `node-1` to `node-3` with a kubelet each, so that a deployment gets
+ * its ReplicaSet and Pods and the pods run on the nodes. `:kube-status` prints the lease holder,
+ * each control-plane actor, the pods of each node and the pods by phase; `:crash kcm-2` (and
+ * `:restart`, `:pause`, `:resume`) take its actors too. A script without a kubectl line (or
+ * `:kube`) starts none of it. `:write FILE` takes the following lines, up to `EOF`, as a file.
+ *
  * On a terminal (stdin and stdout both TTYs) the shell opens the terminal UI in live mode instead
  * (`openLive`): the same session, its trace feeding the UI's Timeline; the world advances while
  * playing (space), live keys crash, restart, pause, isolate and heal the selected member, and the
@@ -97,12 +108,12 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
       title: `etcdlab shell, ${members} members, seed ${seed}`,
       colors: colorsWanted(io.env),
       stdin: io.stdin,
-      start: (listener) => new ShellSession({ members, seed, env, listener, secure }),
+      start: (listener) => new ShellSession({ members, seed, env, listener, secure, controlPlaneOnKubectl: true }),
     });
     return EXIT_OK;
   }
 
-  const session = new ShellSession({ members, seed, env, secure });
+  const session = new ShellSession({ members, seed, env, secure, controlPlaneOnKubectl: true });
   const lines = await readLines(io.stdin);
   let index = 0;
   while (index < lines.length) {
