@@ -226,6 +226,8 @@ export class Member implements ActorBehavior {
         applied: this.applied,
         clockDriftBound: options.clockDriftBound,
         observe: options.observe && context.trace.enabled,
+        // Appends and commits are traced from the Ready (raft.append, raft.commit), not from events.
+        observeLog: false,
         // processReady is done with each Ready before it advances it (see finishReady).
         reuseReady: true,
       },
@@ -764,8 +766,7 @@ export class Member implements ActorBehavior {
       this.emit({ type: "raft.progress", node, peer: event.peer, state: event.to, match: event.match, next: event.next, inflight: 0 });
     }
     // Appends and commit advances are in the trace already, as raft.append and raft.commit (with
-    // their entries and terms): every entry raises them on every member, so they are not repeated.
-    if (event.type === "entries-appended" || event.type === "commit-advanced") return;
+    // their entries and terms), so the node does not raise them (observeLog: false).
     this.emit({ type: "raft.event", node, kind: event.type, text: narrateRaftEvent(node, event), detail: detailOf(event) });
   }
 

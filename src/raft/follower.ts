@@ -149,7 +149,7 @@ function replaceFrom(raft: Raft, entries: readonly Entry[], from: number): void 
     });
   }
   log.truncateAndAppend(entries, from);
-  if (raft.observe) {
+  if (raft.observeLog) {
     raft.emit({ type: "entries-appended", firstIndex: first.index, lastIndex: log.lastIndex(), term: log.lastTerm() });
   }
 }
@@ -161,7 +161,7 @@ function appendBeyondLast(raft: Raft, entries: readonly Entry[], previousIndex: 
   if (from >= entries.length) return;
   const first = log.lastIndex() + 1;
   log.truncateAndAppend(entries, from);
-  if (raft.observe) raft.emit({ type: "entries-appended", firstIndex: first, lastIndex: log.lastIndex(), term: log.lastTerm() });
+  if (raft.observeLog) raft.emit({ type: "entries-appended", firstIndex: first, lastIndex: log.lastIndex(), term: log.lastTerm() });
 }
 
 export function handleHeartbeat(raft: Raft, message: Message): void {

@@ -269,7 +269,7 @@ export function appendEntries(raft: Raft, proposals: readonly Entry[]): boolean 
   }
   const last = raft.log.lastIndex();
   queueOwnAcknowledgement(raft, last);
-  if (raft.observe) raft.emit({ type: "entries-appended", firstIndex: first, lastIndex: last, term: raft.term });
+  if (raft.observeLog) raft.emit({ type: "entries-appended", firstIndex: first, lastIndex: last, term: raft.term });
   return true;
 }
 

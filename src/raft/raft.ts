@@ -58,6 +58,8 @@ export class Raft {
   readonly checkQuorum: boolean;
   readonly readOnlyOption: ReadOnlyOption;
   readonly observe: boolean;
+  /** `observe` and RaftConfig.observeLog: raise entries-appended and commit-advanced. */
+  readonly observeLog: boolean;
   readonly mutantCommitOldTerm: boolean;
   readonly mutantVoteWithoutLogCheck: boolean;
   readonly mutantNoTruncate: boolean;
@@ -108,6 +110,7 @@ export class Raft {
     this.checkQuorum = settings.checkQuorum;
     this.readOnlyOption = settings.readOnly;
     this.observe = settings.observe;
+    this.observeLog = settings.observe && config.observeLog !== false;
     const mutants = config.mutants ?? new Set<string>();
     this.mutantCommitOldTerm = mutants.has("commit-old-term-by-count");
     this.mutantVoteWithoutLogCheck = mutants.has("vote-without-log-check");
@@ -416,7 +419,7 @@ export class Raft {
   /** Raises the commit index (reporting it); the caller knows the index is safe to commit. */
   commitTo(index: number): void {
     const from = this.log.committed;
-    if (this.log.commitTo(index) && this.observe) this.emit({ type: "commit-advanced", from, to: index });
+    if (this.log.commitTo(index) && this.observeLog) this.emit({ type: "commit-advanced", from, to: index });
   }
 
   committedEntryInCurrentTerm(): boolean {

@@ -222,6 +222,12 @@ export interface RaftConfig {
   /** Build RaftEvents for each Ready (off for speed). */
   readonly observe?: boolean;
   /**
+   * With `observe`: also the routine `entries-appended` and `commit-advanced` events (on by
+   * default). A host that traces its appends and commits from the Ready itself turns them off: they
+   * are raised for every entry on every node.
+   */
+  readonly observeLog?: boolean;
+  /**
    * Recycle the Ready object (off by default): `ready()` then returns the same object every time,
    * refilled, so a host must be done with a Ready when it calls `advance` and must not keep it. Its
    * lists, entries, messages, snapshot and `hardState` are never recycled.

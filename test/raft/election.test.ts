@@ -68,6 +68,14 @@ describe("a three-node election", () => {
     expect(eventsOf(network.node("n1").events, "commit-advanced")).toEqual([{ type: "commit-advanced", from: 0, to: 1 }]);
   });
 
+  it("leaves out the routine append and commit events when the host asks (observeLog: false)", () => {
+    const network = new Network(["n1", "n2", "n3"], { observe: true, observeLog: false });
+    network.elect("n1");
+    expect(network.node("n1").events.map((event) => event.type)).toEqual(["became-follower", "became-candidate", "vote-counted", "vote-counted", "became-leader", "progress-changed", "progress-changed"]);
+    expect(network.node("n2").events.map((event) => event.type)).toEqual(["became-follower", "became-follower", "vote-granted"]);
+    expect(network.node("n2").status.commit).toBe(1);
+  });
+
   it("a single voter elects itself through its own durable vote", () => {
     const network = new Network(["n1"]);
     network.elect("n1");
