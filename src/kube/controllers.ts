@@ -295,7 +295,9 @@ export class ControllerManager implements ActorBehavior {
       const transitions = (spec.leaseTransitions ?? 0) + (mine ? 0 : 1);
       const updated = { ...lease, spec: this.spec(mine ? (spec.acquireTime ?? stamp) : stamp, stamp, transitions) } as KubeObject;
       this.call({ verb: "update", resource: "leases", namespace: LEASE_NAMESPACE, object: updated }, (written) => {
-        if (written.ok && !mine) this.acquire(holder, transitions);
+        // An instance that lost the lease and finds it still under its name takes it back (kube-controller-manager
+        // exits on a lost lease and its restart, under a new identity, waits for the expiry: here it is the same actor).
+        if (written.ok && !this.report.leading) this.acquire(holder, transitions);
         if (written.ok && mine && written.value.kind === "object") {
           this.observedRecord = JSON.stringify(written.value.object["spec"]);
           this.observedUs = this.context.now();
@@ -317,7 +319,9 @@ export class ControllerManager implements ActorBehavior {
       const text =
         previous === ""
           ? `${this.identity} acquired lease ${LEASE_NAMESPACE}/${LEASE_NAME} (no holder before) and starts its controllers`
-          : `${this.identity} took lease ${LEASE_NAMESPACE}/${LEASE_NAME} over from ${previous}, whose lease expired (not renewed for ${LEASE_DURATION_US / 1_000_000}s); leaseTransitions ${transitions}`;
+          : previous === this.identity
+            ? `${this.identity} renewed lease ${LEASE_NAMESPACE}/${LEASE_NAME}, which still named it after it had lost it, and starts its controllers again`
+            : `${this.identity} took lease ${LEASE_NAMESPACE}/${LEASE_NAME} over from ${previous}, whose lease expired (not renewed for ${LEASE_DURATION_US / 1_000_000}s); leaseTransitions ${transitions}`;
       this.context.emit({ type: "kube.lease-takeover", lease: `${LEASE_NAMESPACE}/${LEASE_NAME}`, from: previous, to: this.identity, transitions, text } satisfies KubeEvent);
     }
     this.context.setTimer(0, TIMER_RESYNC);

@@ -141,7 +141,8 @@ function leaseText(lease: KubeObject | undefined, nowSeconds: number): string {
   if (lease === undefined) return "not created yet";
   const spec = (lease["spec"] ?? {}) as { holderIdentity?: string; renewTime?: string; leaseTransitions?: number };
   const renewed = secondsOfTimestamp(spec.renewTime ?? "");
-  const age = renewed === undefined ? "" : `, renewed ${nowSeconds - renewed}s ago`;
+  // A holder whose clock runs fast (:drift) stamps renewals ahead of the world's time.
+  const age = renewed === undefined ? "" : renewed <= nowSeconds ? `, renewed ${nowSeconds - renewed}s ago` : `, renewTime ${renewed - nowSeconds}s ahead of now (the holder's clock)`;
   return `held by ${spec.holderIdentity ?? "nobody"}${age}, ${spec.leaseTransitions ?? 0} ${spec.leaseTransitions === 1 ? "transition" : "transitions"}`;
 }
 

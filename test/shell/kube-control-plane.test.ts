@@ -164,6 +164,59 @@ describe("the shell's control plane", () => {
     );
   });
 
+  it("gives the lease back to its holder after an API server outage longer than the renew deadline; a fast clock shows in renewTime", () => {
+    const shell = session();
+    shell.execute("kubectl create deployment web --image=nginx --replicas=1");
+    const lines = [":pause apiserver-1", ":advance 20s", ":kube-status", ":resume apiserver-1", ":advance 3s", ":kube-status", "kubectl scale deployment web --replicas=2", ":advance 8s", "kubectl get deployments", ":drift kcm-2 1.5", ":advance 20s", ":kube-status"];
+    expect(transcript(shell, lines)).toBe(
+      [
+        "$ :pause apiserver-1",
+        "$ :advance 20s",
+        "$ :kube-status",
+        "lease kube-system/kube-controller-manager: held by kcm-2, renewed 20s ago, 0 transitions",
+        "apiserver-1: paused",
+        "kcm-1: up, waiting for the lease",
+        "kcm-2: up, waiting for the lease",
+        "kube-scheduler: up",
+        "node-1: kubelet up, 0 pods",
+        "node-2: kubelet up, 0 pods",
+        "node-3: kubelet up, 0 pods",
+        "pods: none",
+        "$ :resume apiserver-1",
+        "$ :advance 3s",
+        "$ :kube-status",
+        "lease kube-system/kube-controller-manager: held by kcm-2, renewed 1s ago, 0 transitions",
+        "apiserver-1: up",
+        "kcm-1: up, waiting for the lease",
+        "kcm-2: up, leading",
+        "kube-scheduler: up",
+        "node-1: kubelet up, 1 pod",
+        "node-2: kubelet up, 0 pods",
+        "node-3: kubelet up, 0 pods",
+        "pods: 1 Pending",
+        "$ kubectl scale deployment web --replicas=2",
+        "deployment.apps/web scaled",
+        "$ :advance 8s",
+        "$ kubectl get deployments",
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE",
+        "web    2/2     2            2           31s",
+        "$ :drift kcm-2 1.5",
+        "$ :advance 20s",
+        "$ :kube-status",
+        "lease kube-system/kube-controller-manager: held by kcm-2, renewTime 9s ahead of now (the holder's clock), 0 transitions",
+        "apiserver-1: up",
+        "kcm-1: up, waiting for the lease",
+        "kcm-2: up, leading",
+        "kube-scheduler: up",
+        "node-1: kubelet up, 1 pod",
+        "node-2: kubelet up, 1 pod",
+        "node-3: kubelet up, 0 pods",
+        "pods: 2 Running",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("takes a node's kubelet down with :crash node-1; its pods stay as the API has them", () => {
     const shell = session();
     expect(transcript(shell, ["kubectl run debug --image=busybox", ":advance 5s", "kubectl get pods -o wide", ":crash node-1", ":crash node-1", ":kube-status"])).toBe(
