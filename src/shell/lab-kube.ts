@@ -5,7 +5,8 @@
  *   already start on first use, src/kube/env.ts);
  * - two kube-controller-manager instances, `kcm-1` and `kcm-2`, leader elected on the coordination
  *   Lease `kube-system/kube-controller-manager` as kubeadm's HA control plane runs one per control-plane
- *   node: the holder runs the deployment and replicaset controllers, the other waits for the lease;
+ *   node: the holder runs the deployment, replicaset and garbage collector controllers, the other
+ *   waits for the lease;
  * - a kube-scheduler and three worker nodes, `node-1` to `node-3`, each with a kubelet (src/kube/nodes.ts).
  *
  * `startControlPlane` starts them and runs the world until one controller-manager holds the lease,
@@ -68,14 +69,18 @@ export function startControlPlane(cluster: EtcdCluster): string {
   if (started.has(cluster)) throw new LabError("the control plane is already running (:kube-status shows it)");
   const env = KubeEnv.of(cluster);
   const startedAt = cluster.world.now;
+  // Actors a scenario step or a host started under these names: refused before anything starts.
+  const taken = [...CONTROLLER_MANAGERS, SCHEDULER_ACTOR, ...WORKER_NODES.map(kubeletActor)].filter((name) => cluster.world.has(name));
+  if (taken.length > 0) throw new LabError(`cannot start the control plane: ${taken.join(", ")} already ${taken.length === 1 ? "runs" : "run"}`);
+  let server: string;
   try {
-    const server = env.server();
-    for (const name of CONTROLLER_MANAGERS) env.startControllerManager(name, server);
-    env.startNodes(WORKER_NODES, server);
+    server = env.server();
   } catch (error) {
     if (error instanceof InputError) throw new LabError(`cannot start the control plane: ${error.message}`);
     throw error;
   }
+  for (const name of CONTROLLER_MANAGERS) env.startControllerManager(name, server);
+  env.startNodes(WORKER_NODES, server);
   started.add(cluster);
   cluster.world.runFor(CONTROL_PLANE_READY_LIMIT_US, () => leader(env) !== undefined);
   const holder = leader(env);

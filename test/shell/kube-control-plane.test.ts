@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
 import { memoryIo } from "../../src/cli/io.js";
+import { KubeEnv } from "../../src/kube/env.js";
 import { ShellSession } from "../../src/shell/session.js";
 
 async function shell(lines: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -310,6 +311,22 @@ describe("the shell's control plane", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("starts over the API server kubectl lines already use, and refuses to start beside actors of the same names", () => {
+    const bare = new ShellSession({ members: 3, seed: 1 });
+    bare.execute("kubectl run debug --image=busybox");
+    bare.execute(":advance 10s");
+    expect(bare.execute("kubectl get pods").stdout).toBe("NAME    READY   STATUS    RESTARTS   AGE\ndebug   0/1     Pending   0          10s\n");
+    expect(bare.execute(":kube").stdout).toContain("kube-apiserver: apiserver-1 (etcd endpoints n1, n2, n3)\n");
+    bare.execute(":advance 5s");
+    expect(bare.execute("kubectl get pods -o wide").stdout).toBe(
+      "NAME    READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES\ndebug   1/1     Running   0          18s   10.244.0.2   node-1   <none>           <none>\n",
+    );
+    const scenario = new ShellSession({ members: 3, seed: 1 });
+    KubeEnv.of(scenario.cluster).startNodes(["node-1"]);
+    expect(scenario.execute(":kube")).toEqual({ stdout: "", stderr: "etcdlab shell: cannot start the control plane: kube-scheduler, kubelet-node-1 already run\n" });
+    expect(scenario.execute(":kube-status").stderr).toBe("etcdlab shell: the control plane is not running (a kubectl line or :kube starts it)\n");
   });
 
   it("starts nothing in a script without kubectl: the same output, no API server", () => {
