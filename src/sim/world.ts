@@ -212,6 +212,11 @@ export class World {
     this.trace.emit(this.now, event);
   }
 
+  /** A per-message event (net.*): only for the trace's message listeners (Trace.emitMessage). */
+  private emitMessage(event: SimEvent): void {
+    this.trace.emitMessage(this.now, event);
+  }
+
   /** Runs `call` at virtual time `at` (not before now). */
   schedule(at: Micros, call: () => void): void {
     this.enqueue(KIND_CALL, Math.max(at, this.now), undefined, 0, "", call, 0);
@@ -412,26 +417,26 @@ export class World {
     const target = this.byAddress.get(to);
     const traced = this.trace.messages;
     if (target === undefined) {
-      if (traced) this.emit({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "unknown-address" });
+      if (traced) this.emitMessage({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "unknown-address" });
       return;
     }
     if (this.cutCount > 0 && this.cut[source.index * this.capacity + target.index] === 1) {
-      if (traced) this.emit({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "partition" });
+      if (traced) this.emitMessage({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "partition" });
       return;
     }
     const link = this.linkFor(source, target);
     const random = this.networkRandom;
     if (link.lossPpm > 0 && random.chance(link.lossPpm, PPM)) {
-      if (traced) this.emit({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "loss" });
+      if (traced) this.emitMessage({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "loss" });
       return;
     }
     const summary = traced ? this.summarize(message) : undefined;
     const deliverAt = this.now + this.transitTime(link);
     this.enqueue(KIND_DELIVER, deliverAt, target, 0, source.address, message, 0).summary = summary;
-    if (summary !== undefined) this.emit({ type: "net.send", from: source.address, to, message: summary, deliverAt });
+    if (summary !== undefined) this.emitMessage({ type: "net.send", from: source.address, to, message: summary, deliverAt });
     if (link.duplicatePpm > 0 && random.chance(link.duplicatePpm, PPM)) {
       this.enqueue(KIND_DELIVER, this.now + this.transitTime(link), target, 0, source.address, message, 0).summary = summary;
-      if (summary !== undefined) this.emit({ type: "net.duplicate", from: source.address, to, message: summary });
+      if (summary !== undefined) this.emitMessage({ type: "net.duplicate", from: source.address, to, message: summary });
     }
   }
 
@@ -471,18 +476,18 @@ export class World {
     const target = entry.target as ActorRecord;
     const traced = this.trace.messages;
     if (target.status === "crashed") {
-      if (traced) this.emit({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "crashed" });
+      if (traced) this.emitMessage({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "crashed" });
       return false;
     }
     if (this.cutCount > 0) {
       const source = this.byAddress.get(entry.from) as ActorRecord;
       if (this.cut[source.index * this.capacity + target.index] === 1) {
-        if (traced) this.emit({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "partition" });
+        if (traced) this.emitMessage({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "partition" });
         return false;
       }
     }
     if (target.status === "paused") return this.hold(target, entry);
-    if (traced) this.emit({ type: "net.deliver", from: entry.from, to: target.address, message: this.summaryOf(entry) });
+    if (traced) this.emitMessage({ type: "net.deliver", from: entry.from, to: target.address, message: this.summaryOf(entry) });
     (target.behavior as ActorBehavior).onMessage(entry.from, entry.payload);
     return false;
   }

@@ -89,3 +89,21 @@ describe("long runs", () => {
     expect(digested.messages).toBe(true);
   });
 });
+
+describe("listeners", () => {
+  it("per-message events reach only the listeners that asked for them, numbered and recorded like the rest", () => {
+    const trace = new Trace<TypedEvent>(true);
+    const checker: string[] = [];
+    const viewer: string[] = [];
+    trace.subscribe((time, event, index) => checker.push(`${index}@${time} ${event.type}`));
+    trace.subscribe((time, event, index) => viewer.push(`${index}@${time} ${event.type}`), { messages: true });
+    trace.emit(0, { type: "note", text: "start" });
+    trace.emitMessage(10, { type: "net.send", from: "n1", to: "n2", message: { type: "MsgApp" }, deliverAt: 12 });
+    trace.emitMessage(12, { type: "net.deliver", from: "n1", to: "n2", message: { type: "MsgApp" } });
+    trace.emit(12, { type: "disk.fsync", node: "n2", latencyUs: 1000 });
+    expect(checker).toEqual(["0@0 note", "3@12 disk.fsync"]);
+    expect(viewer).toEqual(["0@0 note", "1@10 net.send", "2@12 net.deliver", "3@12 disk.fsync"]);
+    expect(trace.events.map((event) => event.type)).toEqual(["note", "net.send", "net.deliver", "disk.fsync"]);
+    expect(trace.length).toBe(4);
+  });
+});
