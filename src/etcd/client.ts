@@ -46,7 +46,12 @@ interface Call {
 
 export class ClientActor implements ActorBehavior {
   private readonly calls = new IdWindow<Call>();
-  private nextId = 1;
+  /**
+   * Request IDs: 1, 2, ... in the first life, and from `incarnation * 2^32 + 1` after a restart, so
+   * that a restarted client never reuses an ID the members still remember (they drop duplicates,
+   * which the network may deliver).
+   */
+  private nextId: number;
   private readonly watches: ClientWatches;
   /** The simple token sent with every request and watch created from now on (auth); none: anonymous. */
   token: string | undefined;
@@ -56,6 +61,7 @@ export class ClientActor implements ActorBehavior {
     private readonly history: History,
   ) {
     this.watches = new ClientWatches(context);
+    this.nextId = context.incarnation * 2 ** 32 + 1;
   }
 
   /**

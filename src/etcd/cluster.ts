@@ -154,11 +154,21 @@ export class EtcdCluster {
     return top.name;
   }
 
+  /**
+   * The client actor `name` (spawned on first use). After a crash and restart it is the client's
+   * new life; while it is crashed, its last life (whose calls go nowhere and time out).
+   */
   client(name: string): ClientActor {
     let client = this.clients.get(name);
     if (client === undefined) {
       client = spawnClient(this.world, name, this.history);
       this.clients.set(name, client);
+      return client;
+    }
+    const current = this.world.behavior(name) as ClientActor | undefined;
+    if (current !== undefined && current !== client) {
+      this.clients.set(name, current);
+      return current;
     }
     return client;
   }

@@ -30,6 +30,8 @@ export interface ActorBehavior {
 
 export interface ActorContext {
   readonly address: string;
+  /** How many times this actor has crashed before this life (0 on its first); a restart starts a new one. */
+  readonly incarnation: number;
   readonly random: Prng;
   readonly disk: Disk;
   /** The actor's local clock (virtual time scaled by its clock rate). */
@@ -365,6 +367,7 @@ export class World {
     const world = this;
     return {
       address: record.address,
+      incarnation,
       random: record.random,
       disk: record.disk,
       trace: this.trace,
