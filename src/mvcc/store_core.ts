@@ -53,6 +53,35 @@ export function makeKeyValue(key: ByteString, value: ByteString, createRevision:
   return { key, createRevision, modRevision, version, value, lease };
 }
 
+/**
+ * The members of a simulated cluster apply the same writes, and their stores keep every revision
+ * until a compaction: a put's KeyValue is therefore made once and shared by the stores that write
+ * the same record (KeyValues are never mutated). A small direct-mapped cache by revision, checked
+ * field by field, so a record is shared only with an equal one: in a 5-member cluster it keeps a
+ * fifth of the records for the collector to copy and promote.
+ */
+const SHARED_KEY_VALUES = 1024;
+const sharedKeyValues: Array<KeyValue | undefined> = new Array<KeyValue | undefined>(SHARED_KEY_VALUES).fill(undefined);
+
+function sharedKeyValue(key: ByteString, value: ByteString, createRevision: number, modRevision: number, version: number, lease: number): KeyValue {
+  const slot = modRevision & (SHARED_KEY_VALUES - 1);
+  const cached = sharedKeyValues[slot];
+  if (
+    cached !== undefined &&
+    cached.modRevision === modRevision &&
+    cached.key === key &&
+    cached.value === value &&
+    cached.createRevision === createRevision &&
+    cached.version === version &&
+    cached.lease === lease
+  ) {
+    return cached;
+  }
+  const kv = makeKeyValue(key, value, createRevision, modRevision, version, lease);
+  sharedKeyValues[slot] = kv;
+  return kv;
+}
+
 export function tombstoneKeyValue(key: ByteString): KeyValue {
   return makeKeyValue(key, "", 0, 0, 0, 0);
 }
@@ -176,7 +205,7 @@ export class StoreTransaction implements RangeReader {
       oldLease = core.leases.leaseOf(key);
     }
     const revision = packRevision(main, this.changes.length);
-    const kv = makeKeyValue(key, value, createRevision, main, version, lease);
+    const kv = sharedKeyValue(key, value, createRevision, main, version, lease);
     core.backend.append(revision, kv);
     if (keyIndex === undefined) core.index.put(key, revision);
     else keyIndex.putRevision(revision);
