@@ -3,41 +3,11 @@
  * lines (a watch's events, a lease keep-alive's answers) reaches the live UI's output area as it
  * arrives. The App over the shell's session, the world advanced by explicit `advance` calls.
  */
-import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { ShellSession } from "../../src/shell/session.js";
-import { App } from "../../src/tui/components/App.js";
 import { LiveController } from "../../src/tui/live.js";
-import { ENTER, type Rendered, strip, track } from "../tui/ink.js";
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function show(live: LiveController): Rendered {
-  const app = render(<App timeline={live.timeline} live={live} title="shell, seed 1" colors={false} columns={100} rows={30} />);
-  track(app);
-  return app;
-}
-
-async function settle(app: Rendered): Promise<string> {
-  for (let waited = 0; waited < 500 && app.frames.length === 0; waited += 5) await delay(5);
-  await delay(30);
-  return strip(app.lastFrame());
-}
-
-async function press(app: Rendered, ...keys: string[]): Promise<string> {
-  for (const key of keys) {
-    const frames = app.frames.length;
-    app.stdin.write(key);
-    for (let waited = 0; waited < 500 && app.frames.length === frames; waited += 5) await delay(5);
-    await delay(10);
-  }
-  return strip(app.lastFrame());
-}
-
-async function run(app: Rendered, line: string): Promise<string> {
-  await press(app, ":", ...[...line]);
-  return press(app, ENTER);
-}
+import { delay, press, type Rendered, strip } from "../tui/ink.js";
+import { runLine as run, settle, showLive as show } from "../tui/live-harness.js";
 
 /** The output area: its `count` lines, above the status bar (the frame's last line). */
 function outputArea(frame: string, count: number): string[] {

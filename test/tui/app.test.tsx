@@ -3,7 +3,7 @@
  * await the frame, strip the colours and read the text.
  */
 import { render } from "ink-testing-library";
-import { BACKSPACE, ENTER, LEFT, RIGHT, type Rendered, strip, track } from "./ink.js";
+import { BACKSPACE, delay, ENTER, firstFrame, LEFT, press, type Rendered, RIGHT, strip, track } from "./ink.js";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { App } from "../../src/tui/components/App.js";
 import { Timeline } from "../../src/tui/timeline.js";
@@ -29,25 +29,6 @@ function show(trace: TraceBuilder, options: { at?: number; colors?: boolean; col
   );
   track(app);
   return { app, timeline };
-}
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Writes each key, waiting after each for ink to draw, and returns the last frame without colours. */
-async function press(app: Rendered, ...keys: string[]): Promise<string> {
-  for (const key of keys) {
-    const frames = app.frames.length;
-    app.stdin.write(key);
-    for (let waited = 0; waited < 500 && app.frames.length === frames; waited += 5) await delay(5);
-    await delay(5);
-  }
-  return strip(app.lastFrame());
-}
-
-async function firstFrame(app: Rendered): Promise<string> {
-  for (let waited = 0; waited < 500 && app.frames.length === 0; waited += 5) await delay(5);
-  await delay(10);
-  return strip(app.lastFrame());
 }
 
 /** A member's row in the log pane (the lines after the log legend). */

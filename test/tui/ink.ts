@@ -10,6 +10,8 @@ export const ESCAPE = "\u001B";
 export const RIGHT = "\u001B[C";
 export const LEFT = "\u001B[D";
 export const BACKSPACE = "\u007F";
+export const UP = "\u001B[A";
+export const DOWN = "\u001B[B";
 const ESCAPE_CODE = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** A frame as the user reads it: the text without colour and cursor codes. */
@@ -28,4 +30,28 @@ afterEach(() => {
 export function track(app: Rendered): Rendered {
   mounted.push(app);
   return app;
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Writes each key, waiting after each for ink to draw (then `pauseMs` more), and returns the last frame without colours. */
+export async function press(app: Rendered, ...keys: string[]): Promise<string> {
+  return pressWith(app, 10, keys);
+}
+
+export async function pressWith(app: Rendered, pauseMs: number, keys: readonly string[]): Promise<string> {
+  for (const key of keys) {
+    const frames = app.frames.length;
+    app.stdin.write(key);
+    for (let waited = 0; waited < 500 && app.frames.length === frames; waited += 5) await delay(5);
+    await delay(pauseMs);
+  }
+  return strip(app.lastFrame());
+}
+
+/** Waits for the first frame (then `pauseMs` more) and returns the last frame without colours. */
+export async function firstFrame(app: Rendered, pauseMs = 10): Promise<string> {
+  for (let waited = 0; waited < 500 && app.frames.length === 0; waited += 5) await delay(5);
+  await delay(pauseMs);
+  return strip(app.lastFrame());
 }

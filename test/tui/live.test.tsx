@@ -3,41 +3,10 @@
  * driven by explicit `advance` calls on the controller (no real timer), keys pressed through
  * ink-testing-library, frames read without colour.
  */
-import { render } from "ink-testing-library";
-import { ENTER, ESCAPE, LEFT, type Rendered, strip, track } from "./ink.js";
+import { delay, ENTER, ESCAPE, LEFT, press, type Rendered, strip } from "./ink.js";
+import { liveController, settle, showLive as show } from "./live-harness.js";
 import { describe, expect, it } from "vitest";
-import { ShellSession } from "../../src/shell/session.js";
-import { App } from "../../src/tui/components/App.js";
 import { LiveController } from "../../src/tui/live.js";
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function liveController(): LiveController {
-  return new LiveController((listener) => new ShellSession({ members: 3, seed: 1, listener }));
-}
-
-function show(live: LiveController): Rendered {
-  const app = render(<App timeline={live.timeline} live={live} title="shell, seed 1" colors={false} columns={100} rows={30} />);
-  track(app);
-  return app;
-}
-
-async function settle(app: Rendered): Promise<string> {
-  for (let waited = 0; waited < 500 && app.frames.length === 0; waited += 5) await delay(5);
-  await delay(30);
-  return strip(app.lastFrame());
-}
-
-/** Writes each key (a string of several characters is typed one character at a time). */
-async function press(app: Rendered, ...keys: string[]): Promise<string> {
-  for (const key of keys) {
-    const frames = app.frames.length;
-    app.stdin.write(key);
-    for (let waited = 0; waited < 500 && app.frames.length === frames; waited += 5) await delay(5);
-    await delay(10);
-  }
-  return strip(app.lastFrame());
-}
 
 async function type(app: Rendered, text: string): Promise<string> {
   return press(app, ...[...text]);

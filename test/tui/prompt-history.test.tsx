@@ -8,21 +8,7 @@ import { ShellSession } from "../../src/shell/session.js";
 import { App } from "../../src/tui/components/App.js";
 import { LiveController } from "../../src/tui/live.js";
 import { PromptHistory } from "../../src/tui/prompt-history.js";
-import { ENTER, ESCAPE, type Rendered, strip, track } from "./ink.js";
-
-const UP = "\u001B[A";
-const DOWN = "\u001B[B";
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function press(app: Rendered, ...keys: string[]): Promise<string> {
-  for (const key of keys) {
-    const frames = app.frames.length;
-    app.stdin.write(key);
-    for (let waited = 0; waited < 500 && app.frames.length === frames; waited += 5) await delay(5);
-    await delay(10);
-  }
-  return strip(app.lastFrame());
-}
+import { delay, DOWN, ENTER, ESCAPE, press, type Rendered, strip, track, UP } from "./ink.js";
 
 /** The prompt's line in the status bar. */
 function promptLine(frame: string): string {
