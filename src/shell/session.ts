@@ -206,6 +206,17 @@ export class ShellSession {
     return used;
   }
 
+  /** Runs a whole script (each line with the lines after it, for txn), then `finish`. */
+  runScript(lines: readonly string[], out: ShellOutput): void {
+    let index = 0;
+    while (index < lines.length) {
+      const line = (lines[index] as string).trim();
+      index++;
+      index += this.run(line, lines.slice(index), out);
+    }
+    this.finish();
+  }
+
   /**
    * The end of a script: running watches get a moment of virtual time to print what is still on its
    * way to them, as background etcdctl watches would.

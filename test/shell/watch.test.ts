@@ -19,13 +19,7 @@ function interleaved(script: readonly string[], seed = 1): string {
       text += chunk.replace(/^(.)/gm, "!$1");
     },
   };
-  let index = 0;
-  while (index < script.length) {
-    const line = script[index] as string;
-    index++;
-    index += session.run(line, script.slice(index), out);
-  }
-  session.finish();
+  session.runScript(script, out);
   return text;
 }
 

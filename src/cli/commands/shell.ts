@@ -114,14 +114,7 @@ async function runShell(argv: readonly string[], io: CommandIo): Promise<number>
   }
 
   const session = new ShellSession({ members, seed, env, secure, controlPlaneOnKubectl: true });
-  const lines = await readLines(io.stdin);
-  let index = 0;
-  while (index < lines.length) {
-    const line = (lines[index] as string).trim();
-    index++;
-    index += session.run(line, lines.slice(index), io);
-  }
-  session.finish();
+  session.runScript(await readLines(io.stdin), io);
   return EXIT_OK;
 }
 
