@@ -5,13 +5,9 @@
  * its client history checked for linearizability as `etcdlab run` checks it.
  */
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadScenarioFile, parseScenario, runScenario, type RunResult, type Scenario } from "../../src/scenario/index.js";
-import type { LoadedExpectation } from "../../src/scenario/scenario.js";
-
-const SCENARIOS = join(import.meta.dirname, "../../scenarios");
-const SEEDS = Array.from({ length: 20 }, (_, index) => index + 1);
+import { parseScenario, runScenario } from "../../src/scenario/index.js";
+import { declaredViolations, load, outcome, SCENARIOS, SEEDS } from "./library.js";
 
 /** The stories raft-scenarios.test.ts runs (with extra checks of its own). */
 const RAFT_STORIES = new Set([
@@ -49,28 +45,6 @@ const LIBRARY = readdirSync(SCENARIOS)
   .map((file) => file.slice(0, -".yaml".length))
   .filter((name) => !RAFT_STORIES.has(name))
   .sort();
-
-function load(name: string): Scenario {
-  return loadScenarioFile(join(SCENARIOS, `${name}.yaml`), `scenarios/${name}.yaml`);
-}
-
-function declaredViolations(scenario: Scenario): string[] {
-  const kinds = scenario.steps
-    .filter((step) => step.kind === "expect")
-    .flatMap((step) => step.value as LoadedExpectation[])
-    .filter((expectation) => expectation.kind === "violation")
-    .map((expectation) => expectation.value as string);
-  return [...new Set(kinds)].sort();
-}
-
-function outcome(result: RunResult) {
-  return {
-    seed: result.seed,
-    ok: result.ok,
-    failed: result.expectations.results.filter((record) => !record.passed).map((record) => `${record.where} ${record.kind}: ${record.detail}`),
-    violations: result.violations.map((violation) => `${violation.kind}: ${violation.detail}`),
-  };
-}
 
 /** The history check `etcdlab run` makes, with a budget no test run comes near. */
 const historyCheck = { timeoutMs: 60_000, now: () => performance.now() };

@@ -3,15 +3,11 @@
  * pinned seed and at seeds 1..20, with no violation except the ones a scenario declares (a planted
  * bug being caught). Plus the control experiment of figure8-bug: the same steps without the bug.
  */
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "../../src/etcd/events.js";
-import { loadScenarioFile, parseScenario, runScenario, type RunResult, type Scenario } from "../../src/scenario/index.js";
-import type { LoadedExpectation } from "../../src/scenario/scenario.js";
+import { parseScenario, runScenario, type RunResult } from "../../src/scenario/index.js";
+import { declaredViolations, load, outcome, SCENARIOS, SEEDS } from "./library.js";
 import { parseTrace } from "../../src/sim/trace.js";
-
-const SCENARIOS = join(import.meta.dirname, "../../scenarios");
-const SEEDS = Array.from({ length: 20 }, (_, index) => index + 1);
 
 /** Every Raft scenario, with the violations it declares (and so expects the checkers to report). */
 const STORIES: ReadonlyArray<{ readonly name: string; readonly violations: readonly string[] }> = [
@@ -31,30 +27,6 @@ const STORIES: ReadonlyArray<{ readonly name: string; readonly violations: reado
   { name: "four-members", violations: [] },
   { name: "slow-disk-election", violations: [] },
 ];
-
-function load(name: string): Scenario {
-  return loadScenarioFile(join(SCENARIOS, `${name}.yaml`), `scenarios/${name}.yaml`);
-}
-
-/** The violation kinds a scenario's `violation` expectations declare. */
-function declaredViolations(scenario: Scenario): string[] {
-  const kinds = scenario.steps
-    .filter((step) => step.kind === "expect")
-    .flatMap((step) => step.value as LoadedExpectation[])
-    .filter((expectation) => expectation.kind === "violation")
-    .map((expectation) => expectation.value as string);
-  return [...new Set(kinds)].sort();
-}
-
-/** What a failing run looks like, in words a reader of the test output can act on. */
-function outcome(result: RunResult) {
-  return {
-    seed: result.seed,
-    ok: result.ok,
-    failed: result.expectations.results.filter((record) => !record.passed).map((record) => `${record.where} ${record.kind}: ${record.detail}`),
-    violations: result.violations.map((violation) => `${violation.kind}: ${violation.detail}`),
-  };
-}
 
 /** The run's trace events of one type. */
 function eventsOf<Type extends TraceEvent["type"]>(result: RunResult, type: Type): Array<Extract<TraceEvent, { type: Type }>> {
