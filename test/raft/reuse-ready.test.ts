@@ -1,6 +1,7 @@
 /**
  * RaftConfig.reuseReady: the host gets the same Ready object every time, refilled, with exactly
- * what a fresh Ready would hold; a Ready handed out before is emptied once it is advanced.
+ * what a fresh Ready would hold; a Ready handed out before is emptied once it is advanced, and so
+ * are its message, read state and event lists, which later Readies reuse.
  */
 import { describe, expect, it } from "vitest";
 import { RawNode } from "../../src/raft/index.js";
@@ -49,5 +50,30 @@ describe("RawNode with reuseReady", () => {
     expect(ready.hardState).toEqual({ term: 1, vote: "n1", commit: 0 });
     node.advance(ready);
     expect(ready).toEqual({ softState: null, hardState: null, entries: [], snapshot: null, committedEntries: [], messages: [], readStates: [], mustSync: false, events: [] });
+  });
+
+  it("empties the lists of an advanced Ready and hands them out again", () => {
+    const node = new RawNode({ id: "n1", voters: ["n1", "n2"], random: fixedRandom(), observe: true, reuseReady: true });
+    const describe = (ready: Ready): string[] => ready.messages.map((message) => `${message.type} ${message.to} term ${message.term} commit ${message.commit}`);
+    const reply = { from: "n2", to: "n1", term: 1, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0 } as const;
+    node.campaign();
+    const first = node.ready();
+    const messages = first.messages;
+    const events = first.events;
+    expect(describe(first)).toEqual(["MsgVote n2 term 1 commit 0"]);
+    expect(events.map((event) => event.type)).toEqual(["became-follower", "became-candidate"]);
+    node.advance(first);
+    expect(messages).toEqual([]);
+    expect(events).toEqual([]);
+    node.step({ ...reply, type: "MsgVoteResp" });
+    const second = node.ready();
+    expect(describe(second)).toEqual(["MsgApp n2 term 1 commit 0"]);
+    node.advance(second);
+    node.step({ ...reply, type: "MsgAppResp", index: 1 });
+    const third = node.ready();
+    expect(third.messages).toBe(messages);
+    expect(describe(third)).toEqual(["MsgApp n2 term 1 commit 1"]);
+    expect(third.events).toBe(events);
+    expect(third.events.map((event) => event.type)).toContain("commit-advanced");
   });
 });
