@@ -33,13 +33,15 @@
  *
  * Answer sources (probe.ts): leader, result (a scenario's last client step), output (a script line's),
  * revision, compact-revision, leases, voters, learners; {term|commit|applied|role|status: NODE};
- * {value|mod-revision|create-revision|version: KEY}; {raft-events: {kind, node}} (a count).
+ * {value|mod-revision|create-revision|version: KEY}; {keys: PREFIX} (how many keys start with PREFIX);
+ * {raft-events: {kind, node}} (a count).
  * Exercise checks (all must hold): leader, status, value, exists, output (a regular expression
- * matched by some line's output), term, revision, compact-revision, leases, converged, voters,
- * learners, up (members up), fault (a fault applied during the session).
+ * matched by some line's output), last-output (one matched by the last line's output), term,
+ * revision, compact-revision, leases, converged, voters, learners, up (members up), fault (a fault
+ * applied during the session).
  *
  * `parseLesson` checks the file's own shape (every mistake is one line, `file:line:column: problem`);
- * `resolveLesson` (resolve.ts) then ties its checkpoints to the steps of the scenarios it names.
+ * `walkLesson` (walk.ts) then ties its checkpoints to the steps of the runs it names.
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import type { EtcdCluster } from "../etcd/cluster.js";
-import { bytesFromText, textFromBytes } from "../mvcc/bytes.js";
+import { bytesFromText, prefixEnd, textFromBytes } from "../mvcc/bytes.js";
 import type { KeyValue } from "../mvcc/types.js";
 import { nodeSchema } from "../scenario/values.js";
 import { assertNever } from "../sim/errors.js";
@@ -31,7 +31,7 @@ export interface Probe {
 
 const keySchema = z.string().min(1);
 const NODE_FIELDS = ["term", "commit", "applied", "role", "status"] as const;
-const KEY_FIELDS = ["value", "mod-revision", "create-revision", "version"] as const;
+const KEY_FIELDS = ["value", "mod-revision", "create-revision", "version", "keys"] as const;
 const NAMED_SOURCES = ["leader", "result", "output", "revision", "compact-revision", "leases", "voters", "learners"] as const;
 
 export type AnswerSource =
@@ -50,7 +50,7 @@ export const answerSourceSchema: z.ZodType<AnswerSource> = z.union(
       .transform((value) => ({ kind: "raft-events" as const, event: value["raft-events"].kind, node: value["raft-events"].node })),
   ],
   {
-    error: `expected an answer source: ${NAMED_SOURCES.join(", ")}; {term|commit|applied|role|status: NODE}; {value|mod-revision|create-revision|version: KEY}; {raft-events: {kind: KIND, node: NODE}}`,
+    error: `expected an answer source: ${NAMED_SOURCES.join(", ")}; {term|commit|applied|role|status: NODE}; {value|mod-revision|create-revision|version: KEY}; {keys: PREFIX}; {raft-events: {kind: KIND, node: NODE}}`,
   },
 );
 
@@ -101,6 +101,7 @@ export function readAnswer(probe: Probe, source: AnswerSource): string {
     case "mod-revision":
     case "create-revision":
     case "version":
+    case "keys":
       return readKey(probe, source.key, source.kind);
     case "raft-events": {
       let count = 0;
@@ -131,6 +132,10 @@ function keyValue(store: Store, key: string): KeyValue | undefined {
 
 function readKey(probe: Probe, key: string, field: (typeof KEY_FIELDS)[number]): string {
   return storeRead(probe, (store) => {
+    if (field === "keys") {
+      const answer = store.range({ key: bytesFromText(key), rangeEnd: prefixEnd(bytesFromText(key)), countOnly: true });
+      return answer.ok ? String(answer.value.count) : "0";
+    }
     const kv = keyValue(store, key);
     if (kv === undefined) return field === "value" ? "(absent)" : "0";
     if (field === "value") return textFromBytes(kv.value);
@@ -153,6 +158,12 @@ export const checkSchema = z
       .min(1)
       .refine((pattern) => isRegExp(pattern), "expected a regular expression")
       .optional(),
+    /** A regular expression matched by the output of the last line run (not of any earlier one). */
+    "last-output": z
+      .string()
+      .min(1)
+      .refine((pattern) => isRegExp(pattern), "expected a regular expression")
+      .optional(),
     term: z.record(nodeSchema, boundsSchema).optional(),
     revision: boundsSchema.optional(),
     "compact-revision": boundsSchema.optional(),
@@ -166,7 +177,7 @@ export const checkSchema = z
     fault: z.strictObject({ kind: z.enum(["crash", "restart", "pause", "resume", "partition", "heal", "slow-disk", "drift"]), node: nodeSchema.optional() }).optional(),
   })
   .refine((check) => Object.values(check).some((value) => value !== undefined), {
-    message: "a check names at least one condition: leader, status, value, exists, output, term, revision, compact-revision, leases, converged, voters, learners, up or fault",
+    message: "a check names at least one condition: leader, status, value, exists, output, last-output, term, revision, compact-revision, leases, converged, voters, learners, up or fault",
   });
 
 export type Check = z.infer<typeof checkSchema>;
@@ -230,6 +241,7 @@ export function checkHolds(probe: Probe, check: Check): boolean {
     const pattern = new RegExp(check.output, "m");
     if (!probe.outputs().some((output) => pattern.test(output))) return false;
   }
+  if (check["last-output"] !== undefined && !new RegExp(check["last-output"], "m").test(probe.outputs().at(-1) ?? "")) return false;
   if (check.term !== undefined) {
     for (const [node, bounds] of Object.entries(check.term)) {
       const term = cluster.member(node)?.raft.status().term;

@@ -51,6 +51,8 @@ export function describeSource(source: AnswerSource): string {
       return `${source.key}'s create_revision`;
     case "version":
       return `${source.key}'s version`;
+    case "keys":
+      return `the number of keys under ${source.key}`;
     case "raft-events":
       return `${source.event} events${source.node === undefined ? "" : ` on ${source.node}`}`;
     default:
@@ -104,6 +106,13 @@ export function wrapText(text: string, width = 100): string {
     .join("\n\n");
 }
 
+/** One line folded to `width` columns, its continuation lines indented under its text ("  b) " choices). */
+function wrapHanging(line: string, width = 100): string {
+  const indent = " ".repeat(/^\s*(?:[a-f]\) )?/.exec(line)?.[0].length ?? 0);
+  const folded = wrapText(line.slice(indent.length), width - indent.length).split("\n");
+  return folded.map((text, index) => (index === 0 ? `${line.slice(0, indent.length)}${text}` : `${indent}${text}`)).join("\n");
+}
+
 export function lessonTranscript(walk: LessonWalk, exerciseCommand: string): string {
   const lesson = walk.lesson;
   const out: string[] = [`# ${lesson.title}`, "", wrapText(lesson.summary), ""];
@@ -116,7 +125,7 @@ export function lessonTranscript(walk: LessonWalk, exerciseCommand: string): str
     const pause = walk.pauses[checkpointNumber] as Pause;
     checkpointNumber++;
     const run = walk.runs.get(segment.checkpoint.run);
-    out.push(`## Checkpoint ${checkpointNumber} (${segment.checkpoint.run}, seed ${run?.seed ?? "?"})`, "", ...questionLines(segment.checkpoint).map((line) => wrapText(line)), "");
+    out.push(`## Checkpoint ${checkpointNumber} (${segment.checkpoint.run}, seed ${run?.seed ?? "?"})`, "", ...questionLines(segment.checkpoint).map((line) => wrapHanging(line)), "");
     if (pause.happened.length > 0) out.push("What the simulation did:", ...pause.happened.flatMap((line) => line.split("\n").map((text) => `  ${text}`.replace(/\s+$/, ""))), "");
     out.push(wrapText(`${answerLine(pause)} (${describeSource(segment.checkpoint.answerFrom)}: ${pause.shown})`), wrapText(segment.checkpoint.explain), "");
   }

@@ -13,11 +13,13 @@ async function etcdlab(argv: string[], stdin?: string) {
 }
 
 const LIST = [
+  "  kubernetes       What Kubernetes keeps in etcd, and where",
   "  quorum           Quorum: why etcd clusters have an odd number of members",
   "  leader-election  Leader election: randomized timers, pre-vote and a majority of votes",
   "  replication      Log replication: append, replicate, commit, apply",
   "  leader-failure   Leader failure: how long a cluster is leaderless, and who takes over",
   "  partitions       Partitions: why a split cluster never has two leaders that both write",
+  "  reads            Linearizable and serializable reads",
   "  figure8          Figure 8: why a leader never commits an old entry by counting replicas",
   "  disks            Disks, fsync and election storms",
   "  mvcc             MVCC: revisions and the append-only store",
@@ -26,8 +28,6 @@ const LIST = [
   "  leases           Leases: keys that disappear when their owner stops renewing",
   "  membership       Membership changes: learners, promotion, removal",
   "  backup-restore   Backup and restore: etcdctl snapshot, a new data directory, the static pod manifest",
-  "  reads            Linearizable and serializable reads",
-  "  kubernetes       What Kubernetes keeps in etcd, and where",
 ];
 
 describe("etcdlab lesson", () => {
@@ -67,7 +67,7 @@ describe("etcdlab lesson", () => {
     expect(result).toEqual({
       code: 0,
       stdout: [
-        "Exercise: You have a five-member cluster. Make it lose quorum: crash members until no leader remains (':crash n2', ':leader', ':advance 3s' to let time pass). How many crashes did it take?",
+        "Exercise: You have a five-member cluster. Make it lose quorum: crash members until no leader remains (':crash NODE', ':leader' to see who leads, ':advance 3s' to let time pass). How many crashes did it take?",
         "n5",
         "n5",
         "✔ Quorum lost: a five-member cluster survives two failures, not three.",
@@ -81,10 +81,10 @@ describe("etcdlab lesson", () => {
     const result = await etcdlab(["lesson", "leases", "--exercise"], "lease grant 2\nbogus\n");
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
-      "Exercise: Make the key lock disappear without deleting it: grant a short lease, attach lock to it, and let time pass until the lease expires.\nlease 000114697da81929 granted with TTL(2s)\n",
+      "Exercise: Make the key lock disappear without deleting it: grant a short lease, attach lock to it, check with 'lease timetolive ID --keys' that lock is attached, and let time pass until the lease expires.\nlease 000114697da81929 granted with TTL(2s)\n",
     );
     expect(result.stderr).toBe(
-      'Error: unknown command "bogus" for "etcdctl"\nRun \'etcdctl --help\' for usage.\nError: unknown command "bogus" for "etcdctl"\netcdlab: exercise not solved: the input ended before the goal was reached (Make the key lock disappear without deleting it: grant a short lease, attach lock to it, and let time pass until the lease expires.)\n',
+      'Error: unknown command "bogus" for "etcdctl"\nRun \'etcdctl --help\' for usage.\nError: unknown command "bogus" for "etcdctl"\netcdlab: exercise not solved: the input ended before the goal was reached (Make the key lock disappear without deleting it: grant a short lease, attach lock to it, check with \'lease timetolive ID --keys\' that lock is attached, and let time pass until the lease expires.)\n',
     );
   });
 });

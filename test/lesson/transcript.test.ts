@@ -18,6 +18,18 @@ describe("the lesson transcript", () => {
     expect(io.stdout()).toBe(readFileSync(GOLDEN, "utf8"));
   });
 
+  it("folds a long choice under its own text", async () => {
+    const io = memoryIo();
+    expect(await runCli(["lesson", "conflicts"], io)).toBe(0);
+    const lines = io.stdout().split("\n");
+    const choice = lines.findIndex((line) => line.startsWith("  b) Error from server (Conflict)"));
+    expect(lines.slice(choice, choice + 3)).toEqual([
+      "  b) Error from server (Conflict): ... the object has been modified; please apply your changes to",
+      "     the latest version and try again",
+      "  c) Error from server (NotFound)",
+    ]);
+  });
+
   it("with --seed, shows what the simulation shows at that seed", async () => {
     const io = memoryIo();
     expect(await runCli(["lesson", "leader-election", "--seed", "2"], io)).toBe(0);
@@ -28,7 +40,7 @@ describe("the lesson transcript", () => {
       "## Checkpoint 2 (first-election, seed 2)",
       "Answer: 1 (n1's term: 1)",
       "## Checkpoint 3 (first-election, seed 2)",
-      "Answer: 1 (became-leader events: 1)",
+      "Answer: 1 (n1's commit index: 1)",
     ]);
   });
 });

@@ -40,11 +40,11 @@ describe("the lesson UI", () => {
 
   it("pages the story, stops at a checkpoint, takes the answer and explains it", async () => {
     const pages = lessonPages(walk);
-    expect(pages.map((page) => page.kind)).toEqual(["text", "text", "text", "checkpoint", "text", "checkpoint", "text", "checkpoint", "text", "checkpoint", "exercise"]);
+    expect(pages.map((page) => page.kind)).toEqual(["text", "text", "text", "checkpoint", "text", "text", "checkpoint", "text", "checkpoint", "text", "checkpoint", "exercise"]);
     const app = track(render(<LessonApp walk={walk} colors={false} exerciseCommand="etcdlab lesson quorum --exercise" columns={100} rows={40} />));
     const start = await firstFrame(app);
     expect(start).toContain("etcd keeps your cluster's state");
-    expect(start).toContain("Quorum: why etcd clusters have an odd number of members │ quorum-loss, seed 4 │ 1/11 │ enter cont");
+    expect(start).toContain("Quorum: why etcd clusters have an odd number of members │ quorum-loss, seed 4 │ 1/12 │ enter cont");
     const question = await press(app, ENTER, ENTER, ENTER);
     expect(question).toContain("Checkpoint 1: With n2 and n3 down, a client writes a=1 through n1. What does the client get?");
     expect(question).toContain("  c) After a while, 'etcdserver: request timed out'");
@@ -64,7 +64,7 @@ describe("the lesson UI", () => {
     // ← and → step through the events shown so far, never past the pause.
     expect(Number(/›#(\d+)/.exec(await press(app, LEFT, LEFT))?.[1])).toBe(walk.pauses[0]!.eventIndex - 3);
     expect(Number(/›#(\d+)/.exec(await press(app, RIGHT, RIGHT, RIGHT))?.[1])).toBe(walk.pauses[0]!.eventIndex - 1);
-    const second = await press(app, ENTER, ENTER);
+    const second = await press(app, ENTER, ENTER, ENTER);
     expect(second).toContain("Checkpoint 2: A few seconds later, who leads the cluster? (a member's name, or none)");
     const wrong = await press(app, "n", "1", ENTER);
     expect(wrong).toContain("✘ Not quite (you said n1).");
@@ -79,11 +79,11 @@ describe("the lesson picker", () => {
     const frame = await firstFrame(app);
     expect(frame.split("\n").slice(0, 3)).toEqual([
       "etcdlab lessons: ↑ ↓ choose, enter opens, q quits",
-      "▸  1. quorum           Quorum: why etcd clusters have an odd number of members",
-      "   2. leader-election  Leader election: randomized timers, pre-vote and a majority of votes",
+      "▸  1. kubernetes       What Kubernetes keeps in etcd, and where",
+      "   2. quorum           Quorum: why etcd clusters have an odd number of members",
     ]);
-    const moved = await press(app, DOWN, DOWN);
-    expect(moved).toContain("▸  3. replication      Log replication: append, replicate, commit, apply");
+    const moved = await press(app, DOWN, DOWN, DOWN);
+    expect(moved).toContain("▸  4. replication      Log replication: append, replicate, commit, apply");
     expect(moved).toContain("Follow one write from the client to the leader's log");
     app.stdin.write(ENTER);
     await delay(20);
