@@ -37,8 +37,8 @@ export interface Pause {
   readonly previousIndex: number;
   /**
    * Events before the question is asked: before the action the pause reveals (the pause step, or,
-   * when it pauses at a note or an expectation, the last step before it that acted), and never
-   * before the previous pause. The UI shows the cluster there while the learner predicts.
+   * when it pauses at a note or an expectation, the last step before it that acted) and the notes
+   * that announce it, and never before the previous pause. The UI shows the cluster there while the learner predicts.
    */
   readonly questionIndex: number;
   /** What happened since the previous pause: the scenario's notes, or a script's lines and their output. */
@@ -147,10 +147,17 @@ function walkScenario(scenario: Scenario, seed: number, checkpoints: readonly Ch
   let next = 0;
   let previousIndex = 0;
   let notes: string[] = [];
-  // Events before the last step that acted (not a note or an expectation).
+  // Events before the last step that acted (not a note or an expectation), or before the notes
+  // just ahead of it: a note announces the action that follows it ("a write through n1: never
+  // committed"), so the learner must not read it before predicting.
   let beforeAction = 0;
+  let beforeNotes: number | undefined;
   scenario.steps.forEach((step, position) => {
-    if (step.kind !== "note" && step.kind !== "expect") beforeAction = trace.length;
+    if (step.kind === "note") beforeNotes ??= trace.length;
+    else if (step.kind !== "expect") {
+      beforeAction = beforeNotes ?? trace.length;
+      beforeNotes = undefined;
+    }
     if (step.at !== undefined) world.runUntil(step.at);
     const run: ScenarioRun = { world, lab, seed, where: step.where, emit: (event) => world.emit(event) };
     if (step.kind === "expect") {

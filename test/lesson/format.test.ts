@@ -84,6 +84,21 @@ describe("walkLesson", () => {
     expect(record?.trace).toEqual(expected);
   });
 
+  it("asks the question before the action the pause reveals and before the notes that announce it", () => {
+    const front = FRONT.map((line) => (line === "scenarios: [first-election]" ? "scenarios: [quorum-loss]" : line));
+    const checkpoint = ["```checkpoint", "at: {step: 9}", "question: What does the client get?", "answer: timed-out", "answer-from: result", "explain: No majority.", "```"];
+    const parsed = parseLesson(lesson([...front, ...checkpoint, ...EXERCISE]), "lessons/x.md");
+    const walk = walkLesson(parsed, lessonScenarios(parsed, SCENARIOS_DIR));
+    const [pause] = walk.pauses;
+    const notes = (walk.runs.get("quorum-loss")?.trace.events ?? []).flatMap((event, index) => (event.type === "note" ? [{ index, text: String((event as { text?: unknown }).text) }] : []));
+    const announce = notes.find((note) => note.text.startsWith("a write through n1"));
+    const crash = notes.find((note) => note.text.startsWith("n2 and n3 crash"));
+    expect(pause?.shown).toBe("error: etcdserver: request timed out");
+    expect(crash!.index).toBeLessThan(pause!.questionIndex);
+    expect(announce!.index).toBeGreaterThanOrEqual(pause!.questionIndex);
+    expect(announce!.index).toBeLessThan(pause!.eventIndex);
+  });
+
   it("notices an expected answer the simulation does not show", () => {
     const wrong = CHECKPOINT.map((line) => (line === "answer: n1" ? "answer: n3" : line));
     const parsed = parseLesson(lesson([...FRONT, ...wrong, ...EXERCISE]), "lessons/x.md");
