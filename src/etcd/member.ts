@@ -30,6 +30,7 @@ import type { ClusterEvent, LogEntryRef, Role } from "./events.js";
 import { admitRequest, authClientResponse, authInternalRequest } from "./member-auth.js";
 import { MemberWatches } from "./member-watch.js";
 import { narrateRaftEvent } from "./narration.js";
+import { RecentSet } from "./recent-set.js";
 import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ServerRequest, ServerResponse, WatchCancelMessage, WatchCreateMessage } from "./protocol.js";
 import { isReadOnly, isServerRequest, isSerializable } from "./protocol.js";
 import { type AuthInfo, type EtcdServerState, headerFor, type InternalRequest, type InternalResponse, internalRequestFromKv, kvResponseFromInternal } from "./server/index.js";
@@ -833,49 +834,4 @@ function sharedEntryRef(entry: Entry): LogEntryRef {
 function proposalKey(message: Message): string {
   const data = message.entries[0]?.data as ProposalData | null | undefined;
   return `${message.from}>${data?.key ?? ""}`;
-}
-
-const REQUEST_IDS = 2 ** 32;
-
-/**
- * A bounded set of recently seen keys (the oldest are forgotten first). A client request's key is a
- * number (`requestKey`): building and hashing a string per request cost more than the rest of the
- * bookkeeping (3.5% of the raft benchmark's profile).
- */
-class RecentSet {
-  private readonly keys = new Set<string | number>();
-  private readonly order: Array<string | number> = [];
-  private next = 0;
-  /** The number of each client address seen, in order of first appearance. */
-  private readonly sources = new Map<string, number>();
-
-  constructor(private readonly capacity: number) {}
-
-  /**
-   * The key of request `id` from `from`: one number per (address, id) pair, or, for an id that does
-   * not fit below 2^32, the string `<from>#<id>` (never equal to a number).
-   */
-  requestKey(from: string, id: number): string | number {
-    if (!(Number.isInteger(id) && id >= 0 && id < REQUEST_IDS)) return `${from}#${id}`;
-    let source = this.sources.get(from);
-    if (source === undefined) {
-      source = this.sources.size;
-      this.sources.set(from, source);
-    }
-    return source * REQUEST_IDS + id;
-  }
-
-  /** True the first time `key` is offered (within the last `capacity` keys). */
-  firstTime(key: string | number): boolean {
-    if (this.keys.has(key)) return false;
-    if (this.order.length < this.capacity) {
-      this.order.push(key);
-    } else {
-      this.keys.delete(this.order[this.next] as string | number);
-      this.order[this.next] = key;
-      this.next = (this.next + 1) % this.capacity;
-    }
-    this.keys.add(key);
-    return true;
-  }
 }
