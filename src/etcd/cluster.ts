@@ -224,6 +224,47 @@ export function summarizeMessage(message: unknown): MessageSummary {
   if (type === "client.request" || type === "client.response") return { type, id: (message as ClientMessage).id };
   if (typeof type !== "string" || !type.startsWith("Msg")) return defaultSummary(message);
   const raft = message as Message;
+  if (typeof raft.context === "string" && raft.context.length <= 40) {
+    return { type, term: raft.term, logTerm: raft.logTerm, index: raft.index, entries: raft.entries.length, commit: raft.commit, reject: raft.reject, rejectHint: raft.rejectHint, context: raft.context };
+  }
+  return raftSummary(type, raft);
+}
+
+/** The last Raft message summary made (without a context), shared by the equal ones that follow. */
+let lastRaftSummary: RaftSummary | undefined;
+
+type RaftSummary = {
+  readonly type: string;
+  readonly term: number;
+  readonly logTerm: number;
+  readonly index: number;
+  readonly entries: number;
+  readonly commit: number;
+  readonly reject: boolean;
+  readonly rejectHint: number;
+};
+
+/**
+ * A leader's appends and heartbeats to its followers, and their answers, mostly summarize alike (the
+ * summary leaves out `from` and `to`): an equal summary is shared rather than made again (summaries
+ * are never mutated).
+ */
+function raftSummary(type: string, raft: Message): RaftSummary {
+  const last = lastRaftSummary;
+  if (
+    last !== undefined &&
+    last.type === type &&
+    last.term === raft.term &&
+    last.index === raft.index &&
+    last.logTerm === raft.logTerm &&
+    last.commit === raft.commit &&
+    last.entries === raft.entries.length &&
+    last.reject === raft.reject &&
+    last.rejectHint === raft.rejectHint
+  ) {
+    return last;
+  }
   const summary = { type, term: raft.term, logTerm: raft.logTerm, index: raft.index, entries: raft.entries.length, commit: raft.commit, reject: raft.reject, rejectHint: raft.rejectHint };
-  return typeof raft.context === "string" && raft.context.length <= 40 ? { ...summary, context: raft.context } : summary;
+  lastRaftSummary = summary;
+  return summary;
 }
