@@ -38,19 +38,22 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   try {
     if (name === undefined) return await (await import("./commands/lesson.js")).noArguments(io, await usage());
     if (name === "help" || name === "--help" || name === "-h") {
-      io.write(await usage());
+      const [topic, ...extra] = rest;
+      if (extra.length > 0) throw new UsageError(`help takes one command, got ${rest.length}`);
+      io.write(topic === undefined ? await usage() : commandHelp(await findCommand(topic)));
       return EXIT_OK;
     }
     if (name === "version" || name === "--version") {
       io.write(`etcdlab ${PACKAGE_VERSION}\n`);
       return EXIT_OK;
     }
-    const loader = COMMANDS.find(([commandName]) => commandName === name)?.[1];
-    if (loader === undefined) {
-      const hint = closest(name, COMMANDS.map(([commandName]) => commandName));
-      throw new UsageError(`unknown command '${name}'${hint ? `: did you mean '${hint}'?` : ""} (see 'etcdlab help')`);
+    const command = await findCommand(name);
+    // `--help` anywhere before a `--`: the command's usage instead of a run.
+    const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (flags.includes("--help") || flags.includes("-h")) {
+      io.write(commandHelp(command));
+      return EXIT_OK;
     }
-    const command = await loader();
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputError) {
@@ -61,12 +64,33 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   }
 }
 
+async function findCommand(name: string): Promise<Command> {
+  const loader = COMMANDS.find(([commandName]) => commandName === name)?.[1];
+  if (loader === undefined) {
+    const hint = closest(name, COMMANDS.map(([commandName]) => commandName));
+    throw new UsageError(`unknown command '${name}'${hint ? `: did you mean '${hint}'?` : ""} (see 'etcdlab help')`);
+  }
+  return loader();
+}
+
+function commandHelp(command: Command): string {
+  return `Usage: etcdlab ${command.usage}\n  ${command.summary}\n`;
+}
+
 async function usage(): Promise<string> {
   const lines = [`etcdlab ${PACKAGE_VERSION}: a deterministic laboratory for etcd`, "", "Usage:"];
   for (const [, loader] of COMMANDS) {
     const command = await loader();
     lines.push(`  etcdlab ${command.usage}`, `      ${command.summary}`);
   }
+  lines.push("  etcdlab help [COMMAND]", "      print this, or one command's usage (also: etcdlab COMMAND --help)");
   lines.push("  etcdlab version", "      print the version", "");
+  lines.push(
+    "Start here:",
+    "  etcdlab run first-election       the main job: run a scenario (a name from scenarios/, or a file) and check it",
+    "  etcdlab lesson --list            the lessons in order; 'etcdlab lesson NAME' opens one ('etcdlab' alone on a terminal: a picker)",
+    "  echo 'put k v' | etcdlab shell   etcdctl, kubectl and lab lines (:crash n1) against a simulated cluster",
+    "",
+  );
   return lines.join("\n");
 }

@@ -1,7 +1,8 @@
 /** Where the files shipped with the package live (scenarios/, lessons/), wherever it is installed. */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { closest, UsageError } from "./args.js";
 
 /** The package root: two levels above this module, in both `src/cli` and `dist/cli`. */
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -10,14 +11,21 @@ export const SCENARIOS_DIR = join(PACKAGE_ROOT, "scenarios");
 
 /**
  * A scenario argument is a path to a YAML file, or the bare name of a shipped scenario
- * (`first-election` for `scenarios/first-election.yaml`).
+ * (`first-election` for `scenarios/first-election.yaml`); an unknown name is a usage error that
+ * names the nearest shipped one.
  */
 export function resolveScenarioPath(argument: string, cwd: string): string {
   const direct = join(cwd, argument);
   if (argument.includes("/") || argument.endsWith(".yaml") || argument.endsWith(".yml") || existsSync(direct)) {
     return argument.startsWith("/") ? argument : direct;
   }
-  return join(SCENARIOS_DIR, `${argument}.yaml`);
+  const shipped = join(SCENARIOS_DIR, `${argument}.yaml`);
+  if (!existsSync(shipped)) {
+    const names = readdirSync(SCENARIOS_DIR).filter((file) => file.endsWith(".yaml")).map((file) => file.slice(0, -".yaml".length));
+    const hint = closest(argument, names);
+    throw new UsageError(`unknown scenario '${argument}'${hint ? `: did you mean '${hint}'?` : ""} (a scenario file, or a name from scenarios/)`);
+  }
+  return shipped;
 }
 
 /** How a scenario path is shown in messages: relative to the working directory, or to the package. */

@@ -72,6 +72,12 @@ function readEvent(line: string): JepsenEvent | undefined {
   const map = readEdnMap(line).entries;
   const process = map.get("process");
   if (process instanceof EdnKeyword && process.name === "nemesis") return undefined;
+  if (typeof process === "string") {
+    // What historyToEdn writes for an etcd history (clients have names): for Jepsen's tools only.
+    throw new LineError(
+      `expected ':process' to be a process number, got ${describeField(process)} (an etcd history exported as EDN is for Jepsen's tools: check the etcdlab .history.jsonl beside it)`,
+    );
+  }
   if (typeof process !== "number" || process < 0) {
     throw new LineError(`expected ':process' to be a process number, got ${describeField(process)}`);
   }

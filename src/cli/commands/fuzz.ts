@@ -16,9 +16,9 @@
  * written as a scenario that `etcdlab run` fails with the same violation, checked here before it
  * is reported. Exit 0 when no seed failed, 1 when one did.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { flagBoolean, flagInteger, flagList, flagString, parseArgs, type ParsedArgs, UsageError } from "../args.js";
 import { type Command, EXIT_FAILED, EXIT_OK } from "../cli.js";
@@ -68,6 +68,7 @@ interface FuzzRequest {
 
 async function fuzzCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const request = parseRequest(argv);
+  refuseOutFile(request.out, io.cwd);
   const seeds = shardSeeds(request.from, request.count, request.shard);
   // Without a compiled worker script (the sources run under a test runner) every seed runs here.
   const workers = WORKER_SCRIPT === undefined ? 1 : Math.max(1, Math.min(request.workers, seeds.length));
@@ -134,6 +135,17 @@ function parseRequest(argv: readonly string[]): FuzzRequest {
     out: flagString(args, "out") ?? DEFAULT_OUT,
     json: flagBoolean(args, "json"),
   };
+}
+
+/** An `--out` inside or at a file is refused before the sweep rather than after it. */
+function refuseOutFile(out: string, cwd: string): void {
+  for (let path = resolve(cwd, out); ; path = dirname(path)) {
+    if (existsSync(path)) {
+      if (!statSync(path).isDirectory()) throw new UsageError(`flag '--out' must name a directory, and '${relative(cwd, path) || path}' is a file`);
+      return;
+    }
+    if (dirname(path) === path) return;
+  }
 }
 
 function parseBugs(args: ParsedArgs): string[] {

@@ -18,7 +18,9 @@ import { type Command, EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN } from "../cli.js";
 import type { CommandIo } from "../io.js";
 import { displayPath, resolveScenarioPath } from "../paths.js";
 import { formatHistoryJsonl, historyToEdn } from "../../check/history/index.js";
-import { loadScenarioFile, runScenario, type RunResult } from "../../scenario/index.js";
+import { loadScenarioFile, runScenario, type RunResult, type Scenario } from "../../scenario/index.js";
+import { clusterKinds } from "../../scenario/registry.js";
+import { unknownWord } from "../../scenario/scenario.js";
 import { formatDuration } from "../../sim/time.js";
 import { InputError } from "../../sim/errors.js";
 
@@ -51,7 +53,7 @@ async function runCommand(argv: readonly string[], io: CommandIo): Promise<numbe
   const path = resolveScenarioPath(argument, io.cwd);
   const scenario = loadScenarioFile(path, displayPath(path, io.cwd));
   const seed = parseSeed(flagInteger(args, "seed"));
-  const bugs = flagList(args, "bug").map(String);
+  const bugs = plantableBugs(flagList(args, "bug").map(String), scenario);
   const historyCheck = { timeoutMs: HISTORY_BUDGET_MS, now: () => performance.now() };
   const result = runScenario(scenario, { ...(seed !== undefined ? { seed } : {}), bugs, historyCheck });
   const tracePath = outputPath(flagString(args, "trace"), io.cwd);
@@ -72,6 +74,16 @@ async function runCommand(argv: readonly string[], io: CommandIo): Promise<numbe
   }
   if (!result.ok) return EXIT_FAILED;
   return result.historyVerdict === "unknown" ? EXIT_UNKNOWN : EXIT_OK;
+}
+
+/** `--bug` names, each one the scenario's kind of cluster can plant (else a usage error). */
+function plantableBugs(bugs: readonly string[], scenario: Scenario): string[] {
+  const known = clusterKinds().get(scenario.cluster.kind)?.bugs ?? [];
+  for (const bug of bugs) {
+    if (known.length === 0) throw new UsageError(`flag '--bug': a '${scenario.cluster.kind}' cluster has no planted bugs (got '${bug}')`);
+    if (!known.includes(bug)) throw new UsageError(`flag '--bug': ${unknownWord("bug", bug, known)}`);
+  }
+  return [...bugs];
 }
 
 /** How long `run` may spend checking a scenario's client history (a few milliseconds, usually). */
