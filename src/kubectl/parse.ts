@@ -123,7 +123,7 @@ const OUTPUTS: readonly OutputFormat[] = ["json", "yaml", "wide", "name"];
 
 export function parseKubectl(line: string): KubectlParse {
   const split = splitShellWords(line);
-  if (!split.ok) return { ok: false, error: split.error };
+  if (!split.ok) return { ok: false, error: `error: ${split.error}` };
   const words = split.words.map((word) => word.text);
   if (words[0] !== "kubectl") throw new Error("assertion failed: a kubectl line starts with kubectl");
   try {

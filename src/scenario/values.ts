@@ -55,4 +55,21 @@ export const partitionSchema = z.union([
     ({ "one-way": cut }): PartitionSpec => ({ kind: "one-way", from: cut.from, to: cut.to }),
   ),
   z.strictObject({ groups: z.array(nodeList).min(2) }).transform(({ groups }): PartitionSpec => ({ kind: "groups", groups })),
-], { error: "expected a partition: 'n1 | n2 n3', {isolate: n1}, {split: [n1]}, {bridge: {left, bridge, right}}, {ring: [...]}, {one-way: {from, to}} or {groups: [[...], [...]]}" });
+], { error: "expected a partition: 'n1 | n2 n3', {isolate: n1}, {split: [n1]}, {bridge: {left, bridge, right}}, {ring: [...]}, {one-way: {from, to}} or {groups: [[...], [...]]}" }).superRefine((spec, context) => {
+  const problem = groupsProblem(spec);
+  if (problem !== undefined) context.addIssue({ code: "custom", message: problem });
+});
+
+/** Groups that cut nothing or contradict each other: an empty group, a node in two groups. */
+function groupsProblem(spec: PartitionSpec): string | undefined {
+  if (spec.kind !== "groups") return undefined;
+  const seen = new Set<string>();
+  for (const [index, group] of spec.groups.entries()) {
+    if (group.length === 0) return `partition group ${index + 1} of ${spec.groups.length} is empty (e.g. 'n1 | n2 n3')`;
+    for (const node of group) {
+      if (seen.has(node)) return `partition puts ${node} in two groups`;
+      seen.add(node);
+    }
+  }
+  return undefined;
+}

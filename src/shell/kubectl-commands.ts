@@ -167,7 +167,7 @@ class KubectlRun {
     const text = Buffer.from(bytes).toString("utf8");
     const objects: KubeObject[] = [];
     for (const document of parseAllDocuments(text)) {
-      if (document.errors.length > 0) return failure(`error: error parsing ${file}: ${(document.errors[0] as Error).message.split("\n")[0]}\n`);
+      if (document.errors.length > 0) return failure(`error: error parsing ${file}: ${(document.errors[0] as Error).message.split("\n")[0]?.replace(/:$/, "")}\n`);
       const value = document.toJSON() as unknown;
       if (value === null || value === undefined) continue;
       const object = value as Partial<KubeObject>;

@@ -68,7 +68,7 @@ export function runLabAdmin(cluster: EtcdCluster, name: string, words: readonly 
 
 function startMember(cluster: EtcdCluster, actor: string): string {
   const record = cluster.membership.byActor(actor);
-  if (record === undefined) throw new LabError(`'${actor}' is not a member added with member add (members: ${cluster.membership.list().map((member) => member.actor).join(", ")})`);
+  if (record === undefined) throw new LabError(`'${actor}' is not a member added with member add (members: ${cluster.membership.list().map((member) => member.actor).sort().join(", ")})`);
   if (record.name !== "") throw new LabError(`'${actor}' has started already`);
   const leader = cluster.leader();
   if (leader === undefined) throw new LabError(`'${actor}' cannot join: the cluster has no leader`);

@@ -38,6 +38,9 @@ import { controlPlaneActor, controlPlaneHint, controlPlaneStarted, LAB_KUBE_COMM
 export const SHELL_CLIENT = "c1";
 /** How long the shell waits, in virtual time, for the first leader. */
 const FIRST_LEADER_LIMIT_US: Micros = 30_000_000;
+/** The longest `:advance` (an idle cluster runs about 25 virtual hours a second). */
+const ADVANCE_LIMIT_HOURS = 24;
+const ADVANCE_LIMIT_US: Micros = ADVANCE_LIMIT_HOURS * 3_600_000_000;
 /** How long running watches may still print after the last line (`finish`). */
 const FINISH_WATCHES_US: Micros = 1_000_000;
 
@@ -150,7 +153,8 @@ export class ShellSession {
       }
       if (/^:write(\s|$)/.test(trimmed)) {
         const written = writeHeredoc(this.cluster.files, trimmed, following);
-        if (written.error !== undefined) throw new LineError(written.error);
+        // The lines it took (a file's content, even without its EOF) are not run as commands.
+        if (written.error !== undefined) out.error(`etcdlab shell: ${written.error}\n`);
         return written.used;
       }
       if (trimmed.startsWith(":")) {
@@ -381,6 +385,7 @@ export class ShellSession {
     const known = this.cluster.membership
       .list()
       .filter((record) => record.clientURLs.length > 0)
+      .sort((a, b) => a.actor.localeCompare(b.actor))
       .map((record) => `${record.clientURLs[0]?.replace(/^https?:\/\//, "")} (${record.actor})`)
       .join(", ");
     throw new LineError(`endpoint '${first}' is not a member of the simulated cluster (use ${known}, or a member name)`);
@@ -445,6 +450,7 @@ export class ShellSession {
         } catch (error) {
           throw new LineError((error as Error).message);
         }
+        if (duration > ADVANCE_LIMIT_US) throw new LineError(`:advance goes at most ${ADVANCE_LIMIT_HOURS}h at a time (got '${words[0]}')`);
         this.world.runFor(duration);
         return;
       }
@@ -518,7 +524,7 @@ export class ShellSession {
       try {
         value = parseYaml(text);
       } catch (error) {
-        throw new LineError(`cannot read partition '${text}': ${(error as Error).message.split("\n")[0]}`);
+        throw new LineError(`cannot read partition '${text}': ${(error as Error).message.split("\n")[0]?.replace(/:$/, "")}`);
       }
     }
     const parsed = partitionSchema.safeParse(value);
