@@ -29,6 +29,7 @@ export const adminErrors = {
   tooManyLearners: new EtcdError("FailedPrecondition", "etcdserver: too many learner members in cluster"),
   notEnoughStarted: new EtcdError("FailedPrecondition", "etcdserver: re-configuration failed due to not enough started members"),
   unhealthy: new EtcdError("Unavailable", "etcdserver: unhealthy cluster"),
+  memberBadURLs: new EtcdError("InvalidArgument", "etcdserver: given member URLs are invalid"),
   badLeaderTransferee: new EtcdError("FailedPrecondition", "etcdserver: bad leader transferee"),
   leaderTransferTimeout: new EtcdError("DeadlineExceeded", "etcdserver: request timed out, leader transfer took too long"),
 } as const;
@@ -61,8 +62,23 @@ function quorumStarted(started: number, members: number): boolean {
   return started >= Math.floor(members / 2) + 1;
 }
 
-/** `mayAddMember`, then `ValidateConfigurationChange` for an add. */
+/**
+ * `types.NewURLs`, which the cluster service runs on a member add's peer URLs before anything else:
+ * http or https with a `host:port` and no path, or unix and unixs.
+ */
+export function validPeerUrls(peerURLs: readonly string[]): boolean {
+  return peerURLs.length > 0 && peerURLs.every((text) => {
+    const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(text.trim());
+    const scheme = url?.[1]?.toLowerCase();
+    if (scheme === "unix" || scheme === "unixs") return true;
+    if (scheme !== "http" && scheme !== "https") return false;
+    return /^(\[[^\]]*\]|[^:[\]]*):[^:]*$/.test(url?.[2] ?? "") && url?.[3] === "";
+  });
+}
+
+/** The URL check, `mayAddMember`, then `ValidateConfigurationChange` for an add. */
 export function checkAdd(cluster: EtcdCluster, receiver: string, peerURLs: readonly string[], isLearner: boolean): Check {
+  if (!validPeerUrls(peerURLs)) return adminErrors.memberBadURLs;
   const membership = cluster.membership;
   const voting = votingMembers(membership);
   if (!isLearner) {

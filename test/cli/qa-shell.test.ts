@@ -94,3 +94,23 @@ describe("scenario partitions", () => {
     });
   });
 });
+
+describe("etcdlab shell: member add with bad peer URLs", () => {
+  it("is refused as etcd's cluster service refuses it, before any other check", async () => {
+    const result = await shell([
+      "member add n4 --peer-urls=notaurl",
+      "member add n4 --peer-urls=http://127.0.0.1",
+      "member add n4 --peer-urls=http://127.0.0.1:42380/path",
+      "member add n4 --peer-urls=ftp://127.0.0.1:42380",
+      "member list",
+    ]);
+    expect(result.stderr).toBe("Error: etcdserver: given member URLs are invalid\n".repeat(4));
+    expect(result.stdout.split("\n").filter((line) => line !== "").length).toBe(3);
+    for (const url of ["http://127.0.0.1:42380", "https://[::1]:42380", "unix://n4.sock"]) {
+      const added = await shell([`member add n4 --peer-urls=${url} --learner`]);
+      expect(added.stderr).toBe("");
+      expect(added.stdout).toMatch(/^Member [0-9a-f]+ added to cluster +[0-9a-f]+\n\nETCD_NAME="n4"\n/);
+      expect(added.stdout).toContain(`ETCD_INITIAL_ADVERTISE_PEER_URLS="${url}"\n`);
+    }
+  });
+});
