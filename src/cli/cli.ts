@@ -44,6 +44,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       return EXIT_OK;
     }
     if (name === "version" || name === "--version") {
+      if (rest.length > 0) throw new UsageError(`version takes no arguments (got '${rest[0]}')`);
       io.write(`etcdlab ${PACKAGE_VERSION}\n`);
       return EXIT_OK;
     }

@@ -118,3 +118,10 @@ describe("etcdlab check-history on an etcd history exported as EDN", () => {
     });
   });
 });
+
+describe("etcdlab version", () => {
+  it("prints the version, and refuses arguments instead of ignoring them", async () => {
+    expect(await cli(["--version"])).toEqual({ code: 0, stdout: "etcdlab 0.1.0\n", stderr: "" });
+    expect(await cli(["version", "--bogus"])).toEqual({ code: 2, stdout: "", stderr: "etcdlab: version takes no arguments (got '--bogus')\n" });
+  });
+});
