@@ -56,20 +56,37 @@ export const partitionSchema = z.union([
   ),
   z.strictObject({ groups: z.array(nodeList).min(2) }).transform(({ groups }): PartitionSpec => ({ kind: "groups", groups })),
 ], { error: "expected a partition: 'n1 | n2 n3', {isolate: n1}, {split: [n1]}, {bridge: {left, bridge, right}}, {ring: [...]}, {one-way: {from, to}} or {groups: [[...], [...]]}" }).superRefine((spec, context) => {
-  const problem = groupsProblem(spec);
+  const problem = partitionProblem(spec);
   if (problem !== undefined) context.addIssue({ code: "custom", message: problem });
 });
 
-/** Groups that cut nothing or contradict each other: an empty group, a node in two groups. */
-function groupsProblem(spec: PartitionSpec): string | undefined {
-  if (spec.kind !== "groups") return undefined;
-  const seen = new Set<string>();
-  for (const [index, group] of spec.groups.entries()) {
-    if (group.length === 0) return `partition group ${index + 1} of ${spec.groups.length} is empty (e.g. 'n1 | n2 n3')`;
-    for (const node of group) {
-      if (seen.has(node)) return `partition puts ${node} in two groups`;
-      seen.add(node);
+/** A shape that cuts nothing it seems to: an empty group, a node in two groups or in two roles. */
+function partitionProblem(spec: PartitionSpec): string | undefined {
+  switch (spec.kind) {
+    case "isolate":
+    case "split":
+      return undefined;
+    case "groups": {
+      const empty = spec.groups.findIndex((group) => group.length === 0);
+      if (empty >= 0) return `partition group ${empty + 1} of ${spec.groups.length} is empty (e.g. 'n1 | n2 n3')`;
+      const twice = repeated(spec.groups.flat());
+      return twice === undefined ? undefined : `partition puts ${twice} in two groups`;
     }
+    case "bridge":
+    case "ring":
+    case "one-way": {
+      const names = spec.kind === "bridge" ? [...spec.left, spec.bridge, ...spec.right] : spec.kind === "ring" ? spec.order : [...spec.from, ...spec.to];
+      const twice = repeated(names);
+      return twice === undefined ? undefined : `partition names ${twice} twice`;
+    }
+  }
+}
+
+function repeated(names: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) return name;
+    seen.add(name);
   }
   return undefined;
 }

@@ -32,6 +32,11 @@ describe("etcdlab shell: :partition", () => {
     });
   });
 
+  it("refuses a shape that names a node twice (bridge, ring, one-way)", async () => {
+    const result = await shell([":partition {bridge: {left: [n1], bridge: n1, right: [n2]}}", ":partition {one-way: {from: [n1], to: [n1, n2]}}", ":partition {ring: [n1, n2, n1]}"]);
+    expect(result.stderr).toBe(["etcdlab shell: partition names n1 twice", "etcdlab shell: partition names n1 twice", "etcdlab shell: partition names n1 twice", ""].join("\n"));
+  });
+
   it("a shape that is not YAML is one line that ends with the position", async () => {
     const result = await shell([":partition {isolate: n1"]);
     expect(result.stderr).toBe("etcdlab shell: cannot read partition '{isolate: n1': Flow map must end with a } at line 1, column 13\n");
