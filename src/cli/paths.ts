@@ -10,14 +10,17 @@ export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", 
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, "scenarios");
 
 /**
- * A scenario argument is a path to a YAML file, or the bare name of a shipped scenario
- * (`first-election` for `scenarios/first-election.yaml`); an unknown name is a usage error that
- * names the nearest shipped one.
+ * A scenario argument is a path to a YAML file (`scenarios/NAME.yaml` falls back to the shipped file
+ * when the working directory has none), or the bare name of a shipped scenario (`first-election` for
+ * `scenarios/first-election.yaml`); an unknown name is a usage error that names the nearest one.
  */
 export function resolveScenarioPath(argument: string, cwd: string): string {
   const direct = join(cwd, argument);
   if (argument.includes("/") || argument.endsWith(".yaml") || argument.endsWith(".yml") || existsSync(direct)) {
-    return argument.startsWith("/") ? argument : direct;
+    if (argument.startsWith("/")) return argument;
+    // `scenarios/figure8.yaml` names the shipped file wherever etcdlab runs, unless the directory has its own.
+    const packaged = join(PACKAGE_ROOT, argument);
+    return !existsSync(direct) && argument.startsWith("scenarios/") && existsSync(packaged) ? packaged : direct;
   }
   const shipped = join(SCENARIOS_DIR, `${argument}.yaml`);
   if (!existsSync(shipped)) {

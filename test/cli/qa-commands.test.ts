@@ -125,3 +125,12 @@ describe("etcdlab version", () => {
     expect(await cli(["version", "--bogus"])).toEqual({ code: 2, stdout: "", stderr: "etcdlab: version takes no arguments (got '--bogus')\n" });
   });
 });
+
+describe("scenario paths", () => {
+  it("scenarios/NAME.yaml finds the shipped file from any directory (the README's example)", async () => {
+    const { code, stdout, stderr } = await cli(["run", "scenarios/first-election.yaml"]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout.split("\n")[0]).toBe("scenario first-election, seed 1, etcdlab 0.1.0");
+    expect(await cli(["run", "scenarios/nope.yaml"])).toEqual({ code: 2, stdout: "", stderr: "etcdlab: scenario file 'scenarios/nope.yaml' not found\n" });
+  });
+});
