@@ -520,7 +520,7 @@ export class ShellSession {
   private partition(text: string): Extract<Fault, { kind: "partition" }>["partition"] {
     if (text === "") throw new LineError("usage: :partition A B | C (or a shape such as {isolate: n1}, {split: [n1]}, {ring: [n1, n2, n3]})");
     let value: unknown = text;
-    if (!text.includes("|")) {
+    if (!text.includes("|") || /^["']/.test(text)) {
       try {
         value = parseYaml(text);
       } catch (error) {

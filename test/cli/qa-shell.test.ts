@@ -37,6 +37,14 @@ describe("etcdlab shell: :partition", () => {
     expect(result.stderr).toBe(["etcdlab shell: partition names n1 twice", "etcdlab shell: partition names n1 twice", "etcdlab shell: partition names n1 twice", ""].join("\n"));
   });
 
+  it("takes a quoted partition string as the scenario files write it", async () => {
+    const result = await shell([':partition "n1 | n2 n3"', ":status"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")[0]).toMatch(/^n1 leader term=1 /);
+    const heal = await shell([":partition 'n1 | n2 n3'", ":heal"]);
+    expect(heal.stderr).toBe("");
+  });
+
   it("a shape that is not YAML is one line that ends with the position", async () => {
     const result = await shell([":partition {isolate: n1"]);
     expect(result.stderr).toBe("etcdlab shell: cannot read partition '{isolate: n1': Flow map must end with a } at line 1, column 13\n");
