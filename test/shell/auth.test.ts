@@ -3,23 +3,7 @@
  * authentication with `--user`, and etcd's errors for every refusal.
  */
 import { describe, expect, it } from "vitest";
-import { ShellSession } from "../../src/shell/session.js";
-
-/** Runs a script through one session; stdout and stderr in one stream (stderr lines marked `!`). */
-function interleaved(script: readonly string[], seed = 1): string {
-  const session = new ShellSession({ members: 3, seed });
-  let text = "";
-  const out = {
-    write: (chunk: string) => {
-      text += chunk;
-    },
-    error: (chunk: string) => {
-      text += chunk.replace(/^(.)/gm, "!$1");
-    },
-  };
-  session.runScript(script, out);
-  return text;
-}
+import { interleaved } from "./script.js";
 
 const SETUP = [
   "user add root:rootpw",

@@ -5,23 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ShellSession } from "../../src/shell/session.js";
-
-/** Runs a script through one session; stdout and stderr in one stream (stderr lines marked `!`). */
-function interleaved(script: readonly string[], seed = 1): string {
-  const session = new ShellSession({ members: 3, seed });
-  let text = "";
-  const out = {
-    write: (chunk: string) => {
-      text += chunk;
-    },
-    error: (chunk: string) => {
-      text += chunk.replace(/^(.)/gm, "!$1");
-    },
-  };
-  session.runScript(script, out);
-  return text;
-}
+import { interleaved } from "./script.js";
 
 describe("etcdctl watch in the shell", () => {
   it("prints events as they arrive, interleaved with the following lines, in etcdctl's simple format", () => {
