@@ -9,7 +9,8 @@ import { SCENARIOS_DIR } from "../../src/cli/paths.js";
 import { findLesson, loadCatalog } from "../../src/lesson/catalog.js";
 import type { Lesson } from "../../src/lesson/lesson.js";
 import { lessonScenarios, walkLesson } from "../../src/lesson/walk.js";
-import { LessonApp, lessonPages } from "../../src/tui/components/LessonApp.js";
+import { lessonPages } from "../../src/lesson/pages.js";
+import { LessonApp } from "../../src/tui/components/LessonApp.js";
 import { LessonPicker } from "../../src/tui/components/LessonPicker.js";
 import { BACKSPACE, ENTER, LEFT, RIGHT, type Rendered, strip, track } from "../tui/ink.js";
 

@@ -14,7 +14,8 @@ import { Box, render, Text, useApp, useInput, useStdout } from "ink";
 import { type ReactElement, useMemo, useState } from "react";
 import { choiceLetter } from "../../lesson/lesson.js";
 import { answerLine, describeSource, isRight } from "../../lesson/transcript.js";
-import type { LessonWalk, Pause } from "../../lesson/walk.js";
+import { type LessonPage, lessonPages, pageView } from "../../lesson/pages.js";
+import type { LessonWalk } from "../../lesson/walk.js";
 import type { Line } from "../format.js";
 import { Timeline } from "../timeline.js";
 import { Screen } from "./App.js";
@@ -23,38 +24,6 @@ import { Screen } from "./App.js";
 export const LESSON_PANE_LINES = 11;
 /** From this width on, the lesson pane sits beside the panes. */
 export const LESSON_SIDE_COLUMNS = 140;
-
-export type LessonPage =
-  | { readonly kind: "text"; readonly text: string; readonly run: string; readonly cursor: number }
-  | { readonly kind: "checkpoint"; readonly pause: Pause; readonly number: number }
-  | { readonly kind: "exercise"; readonly run: string; readonly cursor: number };
-
-/** The lesson as pages: one per paragraph of story, one per checkpoint, and the exercise. */
-export function lessonPages(walk: LessonWalk): LessonPage[] {
-  const pages: LessonPage[] = [];
-  const lastIndex = new Map<string, number>();
-  let checkpoint = 0;
-  const firstRun = walk.pauses[0]?.checkpoint.run ?? (walk.runs.keys().next().value as string);
-  let run = firstRun;
-  for (const segment of walk.lesson.segments) {
-    if (segment.kind === "checkpoint") {
-      const pause = walk.pauses[checkpoint] as Pause;
-      checkpoint++;
-      pages.push({ kind: "checkpoint", pause, number: checkpoint });
-      lastIndex.set(pause.checkpoint.run, pause.eventIndex);
-      run = walk.pauses[checkpoint]?.checkpoint.run ?? pause.checkpoint.run;
-      continue;
-    }
-    for (const paragraph of segment.text.split(/\n\s*\n/)) {
-      // Story before a checkpoint shows its run as of that run's previous pause.
-      const upcoming = walk.pauses[checkpoint]?.checkpoint.run ?? run;
-      pages.push({ kind: "text", text: paragraph.trim(), run: upcoming, cursor: Math.max(0, (lastIndex.get(upcoming) ?? 1) - 1) });
-    }
-  }
-  const last = walk.pauses.at(-1) as Pause;
-  pages.push({ kind: "exercise", run: last.checkpoint.run, cursor: Math.max(0, last.eventIndex - 1) });
-  return pages;
-}
 
 type Answer = { readonly phase: "asking"; readonly text: string } | { readonly phase: "answered"; readonly given: string; readonly right: boolean };
 
@@ -88,12 +57,10 @@ export function LessonApp(props: LessonAppProps): ReactElement {
     }
   };
   const asking = page.kind === "checkpoint" && answer.phase === "asking";
-  const run = page.kind === "checkpoint" ? page.pause.checkpoint.run : page.run;
+  const shown = pageView(page, answer.phase === "answered");
+  const run = shown.run;
   const timeline = timelines.get(run) as Timeline;
-  const pageCursor = Math.min(
-    timeline.length - 1,
-    page.kind === "checkpoint" ? Math.max(0, (answer.phase === "answered" ? page.pause.eventIndex : page.pause.questionIndex) - 1) : page.cursor,
-  );
+  const pageCursor = Math.min(timeline.length - 1, shown.cursor);
   const cursor = look ?? pageCursor;
   useInput((input, key) => {
     if (key.escape) exit();
