@@ -12,7 +12,6 @@ import { defaultSummary, type World } from "../sim/world.js";
 import { type ClientActor, spawnClient } from "./client.js";
 import type { TraceEvent } from "./events.js";
 import { History } from "./history.js";
-import { recordLeaseDeletes } from "./lease-deletes.js";
 import { HostFiles } from "./host-files.js";
 import { writeKubeadmPki } from "./pki.js";
 import { Member, type MemberOptions } from "./member.js";
@@ -112,11 +111,8 @@ export class EtcdCluster {
     };
     const hooks = { onPanic: (violation: InvariantViolation) => this.reportViolation(violation), identity: (member: string) => this.membership.identity(member) };
     const history = this.history;
-    const serverState = (): EtcdServerState => {
-      const state = new EtcdServerState(this.options.server);
-      recordLeaseDeletes(state, (revision, keys) => history.recordLeaseDelete(name, revision, keys, this.world.now));
-      return state;
-    };
+    // The deletes of lease revokes go into the client history (see `History.recordLeaseDelete`).
+    const serverState = (): EtcdServerState => new EtcdServerState(this.options.server, (revision, keys) => history.recordLeaseDelete(name, revision, keys, this.world.now));
     this.world.spawn(name, (context) => new Member(context, memberOptions, serverState(), hooks), {
       partitionable: true,
     });

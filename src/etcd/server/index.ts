@@ -51,7 +51,7 @@ export {
   type RequestHeader,
   type ResponseFor,
 } from "./requests.js";
-export { emptyAuthSnapshot, type EtcdServerConfig, EtcdServerState, isServerSnapshot, type ServerSnapshot } from "./server-state.js";
+export { emptyAuthSnapshot, type EtcdServerConfig, EtcdServerState, isServerSnapshot, type LeaseDeleteListener, type ServerSnapshot } from "./server-state.js";
 export {
   type ClusterInfo,
   type ClusterMember,

@@ -52,6 +52,13 @@ import {
 
 export interface EtcdServerConfig extends MvccStoreConfig, AuthStoreConfig {}
 
+/**
+ * Told of each applied lease revoke (a client's `lease revoke`, or the leader's when a lease
+ * expires) that deleted keys: the new revision and the keys attached to the lease just before, in
+ * key order. No KV request wrote those deletes, so the client history needs them (history.ts).
+ */
+export type LeaseDeleteListener = (revision: number, keys: readonly string[]) => void;
+
 export const serverSnapshotFormat = "etcdlab.server.snapshot";
 export const serverSnapshotFormatVersion = 1;
 
@@ -87,7 +94,10 @@ export class EtcdServerState implements StateMachine {
   readonly auth: AuthStore;
   private appliedIndex = 0;
 
-  constructor(config: EtcdServerConfig = {}) {
+  constructor(
+    config: EtcdServerConfig = {},
+    private readonly onLeaseDeletes?: LeaseDeleteListener,
+  ) {
     this.store = new MvccStore(config);
     this.auth = new AuthStore(config);
   }
@@ -333,7 +343,15 @@ export class EtcdServerState implements StateMachine {
 
   private applyLeaseRevoke(request: LeaseRevokeRequest, authInfo: AuthInfo): Result<InternalResponses["leaseRevoke"]> {
     const refusal = this.alarmRefusal("other", 0) ?? this.checkLeasePuts(request.id, authInfo);
-    return refusal !== undefined ? failure(refusal) : this.store.leaseRevoke(request);
+    if (refusal !== undefined) return failure(refusal);
+    const listener = this.onLeaseDeletes;
+    if (listener === undefined) return this.store.leaseRevoke(request);
+    const store = this.store;
+    const before = store.currentRevision;
+    const keys = store.lessor.has(request.id) ? store.lessor.timeToLive(request.id, true, 0).keys : [];
+    const result = store.leaseRevoke(request);
+    if (result.ok && store.currentRevision > before && keys.length > 0) listener(store.currentRevision, keys);
+    return result;
   }
 
   /**

@@ -124,6 +124,23 @@ describe("leases through apply", () => {
     server.must("leaseRevoke", { id: 3 }, server.state.rootAuthInfo());
     expect(server.state.store.lessor.has(3)).toBe(false);
   });
+
+  test("each revoke that deleted keys is reported once, with its revision and the keys in key order", () => {
+    const reported: Array<[number, readonly string[]]> = [];
+    const server = new TestServer({}, (revision, keys) => reported.push([revision, keys]));
+    server.must("leaseGrant", { id: 1, ttl: 60 });
+    server.must("leaseGrant", { id: 2, ttl: 60 });
+    server.must("put", { key: "b", lease: 1 });
+    server.must("put", { key: "a", lease: 1 });
+    server.must("put", { key: "c" });
+    server.must("leaseRevoke", { id: 2 });
+    expectError(server.apply("leaseRevoke", { id: 9 }), etcdErrors.leaseNotFound);
+    expect(reported).toEqual([]);
+    server.must("leaseRevoke", { id: 1 });
+    expect(reported).toEqual([[5, ["a", "b"]]]);
+    expectError(server.apply("leaseRevoke", { id: 1 }), etcdErrors.leaseNotFound);
+    expect(reported).toEqual([[5, ["a", "b"]]]);
+  });
 });
 
 describe("compaction through apply", () => {

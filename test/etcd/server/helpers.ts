@@ -12,6 +12,7 @@ import {
   type InternalRequestType,
   type InternalResponse,
   type InternalResponses,
+  type LeaseDeleteListener,
 } from "../../../src/etcd/server/index.js";
 
 export function unwrap<T>(outcome: Outcome<T>): T {
@@ -32,8 +33,8 @@ export class TestServer {
   index = 0;
   nowMs = 0;
 
-  constructor(config: EtcdServerConfig = {}) {
-    this.state = new EtcdServerState(config);
+  constructor(config: EtcdServerConfig = {}, onLeaseDeletes?: LeaseDeleteListener) {
+    this.state = new EtcdServerState(config, onLeaseDeletes);
   }
 
   request<Type extends InternalRequestType>(type: Type, request: InternalRequests[Type], authInfo?: AuthInfo): InternalRequest & { readonly type: Type } {
