@@ -209,11 +209,14 @@ export function serializeTrace(header: TraceHeader, trace: Trace): { text: strin
     hash.update("\n");
   };
   add(JSON.stringify(header));
-  for (let index = 0; index < trace.events.length; index++) {
-    add(eventLine(index, trace.times[index] as Micros, trace.events[index] as TypedEvent));
+  // Read once: for a bounded recording each read of `events` or `times` is a fresh copy.
+  const events = trace.events;
+  const times = trace.times;
+  for (let index = 0; index < events.length; index++) {
+    add(eventLine(index, times[index] as Micros, events[index] as TypedEvent));
   }
   const bodyHash = hash.copy().digest("hex");
-  add(JSON.stringify({ type: "trace.end", events: trace.events.length, sha256: bodyHash }));
+  add(JSON.stringify({ type: "trace.end", events: events.length, sha256: bodyHash }));
   return { text: `${lines.join("\n")}\n`, sha256: hash.digest("hex") };
 }
 
