@@ -8,6 +8,7 @@
  * 64-bit IDs (member and cluster IDs) are bigints: a JS number cannot hold them exactly.
  */
 import { type ByteString, bytesFromText } from "../mvcc/bytes.js";
+import { editDistance } from "../scenario/words.js";
 
 const uint64Max = (1n << 64n) - 1n;
 const int64Max = (1n << 63n) - 1n;
@@ -315,18 +316,7 @@ function unescapeAt(text: string, index: number): { readonly value: ByteString; 
   return undefined;
 }
 
-/** Go's `levenshteinDistance(s, t, ignoreCase)` as cobra uses it for suggestions. */
+/** Go's `levenshteinDistance(s, t, ignoreCase)` as cobra uses it for suggestions: the edit distance, ignoring case. */
 export function levenshtein(source: string, target: string): number {
-  const left = source.toLowerCase();
-  const right = target.toLowerCase();
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= left.length; row++) {
-    const current = [row];
-    for (let column = 1; column <= right.length; column++) {
-      const cost = left[row - 1] === right[column - 1] ? 0 : 1;
-      current.push(Math.min((previous[column] ?? 0) + 1, (current[column - 1] ?? 0) + 1, (previous[column - 1] ?? 0) + cost));
-    }
-    previous = current;
-  }
-  return previous[right.length] ?? 0;
+  return editDistance(source.toLowerCase(), target.toLowerCase());
 }
