@@ -205,6 +205,33 @@ describe("World: disks, crashes, pauses and clocks", () => {
     expect(log.timers).toEqual([{ time: 30_000, node: "n2", tag: 1 }]);
   });
 
+  it("cancels timers: queued, held for a paused node, and past the timer table's slots; a cancelled timer is no event", () => {
+    const { world, log, context } = recorderWorld();
+    const ids: number[] = [];
+    world.schedule(0, () => {
+      // More timers armed at once than the table has slots: the later ones go to its overflow map.
+      for (let tag = 0; tag < 5_000; tag++) ids.push(context("n1").setTimer(1_000 + tag, tag));
+      for (let tag = 1; tag < 5_000; tag += 2) context("n1").cancelTimer(ids[tag] as number);
+      // Another node's context cannot cancel n1's timer.
+      context("n2").cancelTimer(ids[0] as number);
+    });
+    world.runUntil(10_000);
+    expect(log.timers.map((timer) => timer.tag)).toEqual(Array.from({ length: 2_500 }, (_, index) => 2 * index));
+    expect(log.timers[0]).toEqual({ time: 1_000, node: "n1", tag: 0 });
+    // The scheduled call and the 2,500 timers that fired.
+    expect(world.eventsProcessed).toBe(2_501);
+
+    const held: number[] = [];
+    world.schedule(11_000, () => {
+      held.push(context("n2").setTimer(1_000, 5_001), context("n2").setTimer(1_000, 5_002));
+    });
+    world.schedule(11_500, () => world.applyFault({ kind: "pause", node: "n2" }));
+    world.schedule(13_000, () => context("n2").cancelTimer(held[0] as number));
+    world.schedule(20_000, () => world.applyFault({ kind: "resume", node: "n2" }));
+    world.runUntil(30_000);
+    expect(log.timers.slice(2_500)).toEqual([{ time: 20_000, node: "n2", tag: 5_002 }]);
+  });
+
   it("runs a drifting node's clock and timers at its rate", () => {
     const { world, log, context } = recorderWorld();
     world.applyFault({ kind: "drift", node: "n1", rate: 0.5 });
