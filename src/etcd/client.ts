@@ -113,17 +113,14 @@ export class ClientActor implements ActorBehavior {
     if (call === undefined) return;
     this.calls.delete(response.id);
     this.context.cancelTimer(call.timer);
-    if (call.historyIndex < 0) {
-      const outcome = response.outcome;
-      call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false, cluster: response.cluster } : { ok: false, error: outcome.error, timedOut: false, cluster: response.cluster });
-      return;
-    }
-    this.history.complete(call.historyIndex, response.outcome as Outcome<KvResponse>, this.context.now());
-    if (this.context.trace.enabled) {
-      const operation = this.history.operations[call.historyIndex];
-      this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(response.outcome) });
-    }
     const outcome = response.outcome;
+    if (call.historyIndex >= 0) {
+      this.history.complete(call.historyIndex, outcome as Outcome<KvResponse>, this.context.now());
+      if (this.context.trace.enabled) {
+        const operation = this.history.operations[call.historyIndex];
+        this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(outcome) });
+      }
+    }
     call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false, cluster: response.cluster } : { ok: false, error: outcome.error, timedOut: false, cluster: response.cluster });
   }
 
