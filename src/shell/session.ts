@@ -261,13 +261,7 @@ export class ShellSession {
       return;
     }
     const endpoint = this.endpointMember(parsed.global.endpoints);
-    let answer: CallOutcome | undefined;
-    this.cluster.client(CLIENT).call(endpoint, request, parsed.global.commandTimeoutUs, (outcome) => {
-      answer = outcome;
-    });
-    // The client's own timer fires at the command timeout, so the answer comes within it.
-    this.world.runFor(parsed.global.commandTimeoutUs + 1, () => answer !== undefined);
-    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
+    const answer = this.callKv(endpoint, request, parsed.global.commandTimeoutUs);
     this.print(printOutcome(parsed, outcomeOfKv(answer), { cluster: answer.cluster ?? this.header(endpoint) }));
   }
 
@@ -290,6 +284,7 @@ export class ShellSession {
     this.cluster.client(CLIENT).call(endpoint, request, timeoutUs, (outcome) => {
       answer = outcome;
     });
+    // The client's own timer fires at the timeout, so the answer comes within it.
     this.world.runFor(timeoutUs + 1, () => answer !== undefined);
     if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
     return answer;
