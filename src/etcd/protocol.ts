@@ -150,8 +150,6 @@ export interface WatchAliveMessage {
   readonly attempts: readonly number[];
 }
 
-export type WatchMessage = WatchCreateMessage | WatchCancelMessage | WatchResponseMessage | WatchAliveMessage;
-
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EtcdError };
 
 /** The cluster fields of etcd's response header, which the answering member fills in. */
