@@ -299,7 +299,7 @@ function hashPresent(state: EtcdState): number {
 
 /** A hash of the whole state, its past included when kept (equal states hash equally). */
 export function hashEtcdState(state: EtcdState): number {
-  const present = mix32(state.keysHash ^ hashInteger(state.revision));
+  const present = hashPresent(state);
   return state.pastHash === undefined ? present : combineHashes(present, state.pastHash);
 }
 
