@@ -93,10 +93,7 @@ export class ShellSession {
     endpointMember: (endpoint) => this.endpointMember([endpoint]),
     header: (member) => this.header(member),
     runFor: (durationUs, stop) => this.world.runFor(durationUs, stop),
-    print: (output) => {
-      if (output.stdout !== "") this.background.write(output.stdout);
-      if (output.stderr !== "") this.background.error(output.stderr);
-    },
+    print: (output) => printTo(this.background, output),
   });
 
   /** What background `lease keep-alive` jobs use (keepalive-commands.ts). */
@@ -107,10 +104,7 @@ export class ShellSession {
     now: () => this.world.now,
     schedule: (at: Micros, call: () => void) => this.world.schedule(at, call),
     runFor: (durationUs: Micros, stop: () => boolean) => this.world.runFor(durationUs, stop),
-    print: (output: CommandOutput) => {
-      if (output.stdout !== "") this.background.write(output.stdout);
-      if (output.stderr !== "") this.background.error(output.stderr);
-    },
+    print: (output: CommandOutput) => printTo(this.background, output),
     jobs: this.watches,
   };
 
@@ -387,8 +381,7 @@ export class ShellSession {
   }
 
   private print(output: CommandOutput): void {
-    if (output.stdout !== "") this.io.write(output.stdout);
-    if (output.stderr !== "") this.io.error(output.stderr);
+    printTo(this.io, output);
   }
 
   /** Runs one lab command (a line starting with `:`). */
@@ -534,6 +527,12 @@ export class ShellSession {
       throw new LineError((error as Error).message);
     }
   }
+}
+
+/** Writes a command's stdout and stderr to `out` (nothing for an empty one). */
+function printTo(out: ShellOutput, output: CommandOutput): void {
+  if (output.stdout !== "") out.write(output.stdout);
+  if (output.stderr !== "") out.error(output.stderr);
 }
 
 /** How many whole lines of `stdin` its first `used` characters cover. */
