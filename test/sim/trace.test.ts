@@ -63,7 +63,7 @@ describe("long runs", () => {
     expect(() => serializeTrace(HEADER, trace)).toThrow("a trace file holds every event, but this trace dropped its first 4");
   });
 
-  it("a bounded recording larger than one chunk keeps exactly the most recent events", () => {
+  it("a bounded recording that wraps around its ring keeps exactly the most recent events, in order", () => {
     const trace = new Trace<TypedEvent>(true, { retain: 2500 });
     for (let index = 0; index < 10_000; index++) trace.emit(index, { type: "note", text: `e${index}` });
     expect(trace.firstIndex).toBe(7500);
@@ -72,7 +72,11 @@ describe("long runs", () => {
     expect([events[0]?.text, events[2499]?.text]).toEqual(["e7500", "e9999"]);
     expect(trace.times).toEqual(Array.from({ length: 2500 }, (_, position) => 7500 + position));
     trace.emit(10_000, { type: "note", text: "e10000" });
-    expect([trace.firstIndex, trace.events[0]?.text, trace.events.length]).toEqual([7501, "e7501", 2500]);
+    // The ring's oldest event is no longer at its start: the events still come oldest first.
+    const wrapped = trace.events;
+    expect([trace.firstIndex, wrapped.length]).toEqual([7501, 2500]);
+    expect(wrapped.map((event) => event.text)).toEqual(Array.from({ length: 2500 }, (_, position) => `e${7501 + position}`));
+    expect(trace.times).toEqual(Array.from({ length: 2500 }, (_, position) => 7501 + position));
   });
 
   it("a digest hashes the event lines a trace file would hold, without recording them", () => {
