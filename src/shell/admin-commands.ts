@@ -87,6 +87,8 @@ export interface AdminHost {
   readonly client: string;
   /** The actor behind an etcdctl endpoint (a bad endpoint is a LineError). */
   endpointActor(endpoint: string): string;
+  /** The header fields (cluster, member, term) of the member that answers. */
+  header(actor: string): ClusterHeader;
   /** Sends a KV request through the client and runs the world until its answer or the timeout. */
   callKv(actor: string, request: KvRequest, timeoutUs: Micros): CallOutcome;
 }
@@ -111,11 +113,6 @@ export class AdminCommands {
 
   private get cluster(): EtcdCluster {
     return this.host.cluster;
-  }
-
-  private header(actor: string): ClusterHeader {
-    const member = this.cluster.member(actor);
-    return { clusterId: this.cluster.membership.clusterId, memberId: this.cluster.membership.memberId(actor), raftTerm: member?.raft.status().term ?? 0 };
   }
 
   /** Whether the client can reach `actor` now; if not, the command timeout passes. */
@@ -143,7 +140,7 @@ export class AdminCommands {
     const first = this.host.endpointActor(endpoints[0] as string);
     const timeoutUs = parsed.global.commandTimeoutUs;
     const outcome = this.outcome(command, endpoints, first, timeoutUs);
-    return { outcome, cluster: this.header(first) };
+    return { outcome, cluster: this.host.header(first) };
   }
 
   private outcome(command: AdminCommand, endpoints: readonly string[], first: string, timeoutUs: Micros): EtcdctlOutcome {

@@ -265,6 +265,7 @@ export class ShellSession {
       cluster: this.cluster,
       client: CLIENT,
       endpointActor: (endpoint) => this.endpointMember([endpoint]),
+      header: (actor) => this.header(actor),
       callKv: (endpoint, request, timeoutUs) => this.callKv(endpoint, request, timeoutUs),
     });
     const answer = admin.run(parsed, command);
