@@ -30,7 +30,7 @@ import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import { EndpointBalancer, KEEPALIVE_FAILED } from "./balancer.js";
 import type { KubeEvent } from "./events.js";
 import {
-  decodeFromStorage,
+  DecodedObjects,
   encodeForStorage,
   jsonEqual,
   type KubeObject,
@@ -77,6 +77,8 @@ const GENERATION_RESOURCES: ReadonlySet<string> = new Set(["deployments", "repli
 export class ApiServer implements ActorBehavior {
   readonly etcd: ClientActor;
   readonly balancer: EndpointBalancer;
+  /** Objects as decoded from etcd, parsed once per stored value (lists, gets, updates and watches share them). */
+  readonly decoded = new DecodedObjects();
   private readonly watches: WatchHub;
   /** The compactor's state: `compact_rev_key`'s expected version, and the revision seen at the previous tick. */
   private compactTime = 0;
@@ -137,7 +139,7 @@ export class ApiServer implements ActorBehavior {
       case "get":
         return this.get(info, request.namespace, request.name, request.resourceVersion ?? "", done);
       case "list":
-        return listCollection((etcdRequest, then) => this.kv(etcdRequest, then), info, request.namespace, request.options ?? {}, done);
+        return listCollection((etcdRequest, then) => this.kv(etcdRequest, then), this.decoded, info, request.namespace, request.options ?? {}, done);
       case "update":
         return this.update(info, request.namespace, request.object, done);
       case "patch":
@@ -224,7 +226,7 @@ export class ApiServer implements ActorBehavior {
       if (minimum > outcome.value.header.revision) return done({ ok: false, status: tooLargeResourceVersion(minimum, outcome.value.header.revision) });
       const kv = outcome.value.kvs[0];
       if (kv === undefined) return done({ ok: false, status: notFound(info, name) });
-      done(objectResult(decodeFromStorage(textFromBytes(kv.value), kv.modRevision)));
+      done(objectResult(this.decoded.decode(kv)));
     });
   }
 
@@ -264,7 +266,7 @@ export class ApiServer implements ActorBehavior {
   private guaranteedUpdate(key: string, done: Done, tryUpdate: (existing: KubeObject | undefined) => UpdateResult): void {
     const keyBytes = bytesFromText(key);
     const attempt = (state: KeyValue | undefined, attemptNumber: number): void => {
-      const existing = state === undefined ? undefined : decodeFromStorage(textFromBytes(state.value), state.modRevision);
+      const existing = state === undefined ? undefined : this.decoded.decode(state);
       const result = tryUpdate(existing);
       if (!result.ok) return done({ ok: false, status: result.status });
       const data = encodeForStorage(result.object);
@@ -305,7 +307,7 @@ export class ApiServer implements ActorBehavior {
     const keyBytes = bytesFromText(key);
     const attempt = (state: KeyValue | undefined, attemptNumber: number): void => {
       if (state === undefined) return done({ ok: false, status: notFound(info, name) });
-      const existing = decodeFromStorage(textFromBytes(state.value), state.modRevision);
+      const existing = this.decoded.decode(state);
       if (precondition !== undefined && precondition !== String(state.modRevision)) {
         const cause = `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ResourceVersion in precondition: ${precondition}, ResourceVersion in object meta: ${state.modRevision}`;
         const status = conflict(info, name, cause);

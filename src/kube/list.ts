@@ -25,7 +25,7 @@ import type { KvRequest } from "../etcd/protocol.js";
 import { bytesFromText, prefixEnd, textFromBytes } from "../mvcc/bytes.js";
 import { etcdErrors } from "../mvcc/errors.js";
 import type { RangeResponse } from "../mvcc/types.js";
-import { decodeFromStorage } from "./objects.js";
+import type { DecodedObjects } from "./objects.js";
 import type { KubeList, KubeOutcome, ListOptions } from "./protocol.js";
 import { apiVersion, collectionPrefix, type ResourceInfo } from "./resources.js";
 import { badRequest, expired, internal, type Status, tooLargeResourceVersion } from "./status.js";
@@ -48,7 +48,7 @@ interface Plan {
 }
 
 /** `GetList`: checks the options, reads the page from etcd and makes the list (or the error). */
-export function listCollection(call: EtcdCall, info: ResourceInfo, namespace: string | undefined, options: ListOptions, done: (outcome: KubeOutcome) => void): void {
+export function listCollection(call: EtcdCall, decoded: DecodedObjects, info: ResourceInfo, namespace: string | undefined, options: ListOptions, done: (outcome: KubeOutcome) => void): void {
   const prefix = collectionPrefix(info, namespace);
   const plan = planList(prefix, options);
   if ("status" in plan) return done({ ok: false, status: plan.status });
@@ -62,7 +62,7 @@ export function listCollection(call: EtcdCall, info: ResourceInfo, namespace: st
     const current = response.header.revision;
     if (plan.minimum > current) return done({ ok: false, status: tooLargeResourceVersion(plan.minimum, current) });
     const returned = plan.withRev > 0 ? plan.withRev : current;
-    const items = response.kvs.map((kv) => decodeFromStorage(textFromBytes(kv.value), kv.modRevision));
+    const items = response.kvs.map((kv) => decoded.decode(kv));
     const last = response.kvs[response.kvs.length - 1];
     const more = plan.paging && response.more && last !== undefined;
     const metadata: KubeList["metadata"] = more

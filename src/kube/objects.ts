@@ -8,6 +8,7 @@
  */
 import type { Micros } from "../sim/time.js";
 import { daysFromCivil, unixSecondsOf, utcTimestamp, VIRTUAL_EPOCH_DAYS } from "../sim/calendar.js";
+import { textFromBytes } from "../mvcc/bytes.js";
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { readonly [key: string]: Json };
@@ -67,6 +68,29 @@ export function encodeForStorage(object: KubeObject): string {
 export function decodeFromStorage(value: string, modRevision: number): KubeObject {
   return withResourceVersion(JSON.parse(value) as KubeObject, String(modRevision));
 }
+
+/**
+ * Objects decoded from etcd, by key, for one API server: the scheduler, the kubelets and the
+ * controllers list the same unchanged objects every second, and each list would parse them all
+ * again. An entry is used only for the same stored value at the same mod_revision. The objects are
+ * shared between answers, so nothing may change them (nothing does: updates and patches copy).
+ */
+export class DecodedObjects {
+  private readonly byKey = new Map<string, { readonly value: string; readonly modRevision: number; readonly object: KubeObject }>();
+
+  /** `decodeFromStorage` of an etcd key-value, parsed once while the key keeps that value. */
+  decode(kv: { readonly key: string; readonly value: string; readonly modRevision: number }): KubeObject {
+    const cached = this.byKey.get(kv.key);
+    if (cached !== undefined && cached.modRevision === kv.modRevision && cached.value === kv.value) return cached.object;
+    const object = decodeFromStorage(textFromBytes(kv.value), kv.modRevision);
+    // Keys deleted long ago would stay for ever: a bound, past which it starts afresh.
+    if (cached === undefined && this.byKey.size >= DECODED_OBJECTS_MAX) this.byKey.clear();
+    this.byKey.set(kv.key, { value: kv.value, modRevision: kv.modRevision, object });
+    return object;
+  }
+}
+
+const DECODED_OBJECTS_MAX = 10_000;
 
 /** RFC 3339 in UTC at second precision, as metav1.Time marshals: `2024-01-01T00:00:05Z` (virtual time 0 is 2024-01-01). */
 export function timestampAt(nowUs: Micros): string {

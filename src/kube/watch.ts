@@ -12,10 +12,10 @@
  * `too old resource version: <rv> (<oldest it holds>)` instead.)
  */
 import type { WatchResponse } from "../mvcc/types.js";
-import { bytesFromText, prefixEnd, textFromBytes } from "../mvcc/bytes.js";
+import { bytesFromText, prefixEnd } from "../mvcc/bytes.js";
 import type { ClientWatch } from "../etcd/client.js";
 import type { ApiServer } from "./apiserver.js";
-import { decodeFromStorage, withResourceVersion } from "./objects.js";
+import { withResourceVersion } from "./objects.js";
 import type { KubeOutcome, KubeWatchMessage, WatchEvent } from "./protocol.js";
 import { collectionPrefix, type ResourceInfo } from "./resources.js";
 import { badRequest, expired, internal } from "./status.js";
@@ -90,10 +90,10 @@ export class WatchHub {
       if (served.ended) return;
       const kv = event.kv;
       if (event.type === "PUT") {
-        const object = decodeFromStorage(textFromBytes(kv.value), kv.modRevision);
+        const object = this.server.decoded.decode(kv);
         this.deliver(id, served, { type: kv.createRevision === kv.modRevision ? "ADDED" : "MODIFIED", object });
       } else if (event.prevKv !== undefined) {
-        const previous = decodeFromStorage(textFromBytes(event.prevKv.value), event.prevKv.modRevision);
+        const previous = this.server.decoded.decode(event.prevKv);
         this.deliver(id, served, { type: "DELETED", object: withResourceVersion(previous, String(kv.modRevision)) });
       }
     }
