@@ -39,6 +39,21 @@ export const LIVE_DEFAULT_SPEED_LEVEL = 3;
 
 export type NodeAction = "crash" | "restart" | "pause" | "isolate" | "heal";
 
+/** Lines of command output kept for the output pane of live mode. */
+export const OUTPUT_LINES = 4;
+
+/** The output pane after a `:` line ran: the line (": put k v") and what it printed, or "(no output)"; the last OUTPUT_LINES lines. */
+export function commandOutput(line: string, result: { readonly stdout: string; readonly stderr: string }): string[] {
+  const lines = `${result.stdout}${result.stderr}`.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return [`: ${line.trim()}`, ...(lines.length === 0 ? ["(no output)"] : lines)].slice(-OUTPUT_LINES);
+}
+
+/** The output pane with lines the background jobs printed added: the last OUTPUT_LINES lines. */
+export function appendOutput(previous: readonly string[], lines: readonly string[]): string[] {
+  return [...previous, ...lines].slice(-OUTPUT_LINES);
+}
+
 export class LiveController {
   readonly timeline: Timeline;
   readonly session: LiveSession;

@@ -6,7 +6,7 @@
 import { delay, ENTER, ESCAPE, LEFT, press, type Rendered, strip } from "./ink.js";
 import { liveController, settle, showLive as show } from "./live-harness.js";
 import { describe, expect, it } from "vitest";
-import { LiveController } from "../../src/tui/live.js";
+import { appendOutput, commandOutput, LiveController } from "../../src/tui/live.js";
 
 async function type(app: Rendered, text: string): Promise<string> {
   return press(app, ...[...text]);
@@ -151,5 +151,14 @@ describe("live mode", () => {
     expect(stopped).toBeGreaterThan(before);
     await delay(150);
     expect(live.now).toBe(stopped);
+  });
+});
+
+describe("the live output pane", () => {
+  it("shows the line run and what it printed, or (no output), keeping the last four lines", () => {
+    expect(commandOutput("  put k v ", { stdout: "OK\n", stderr: "" })).toEqual([": put k v", "OK"]);
+    expect(commandOutput(":crash n1", { stdout: "", stderr: "" })).toEqual([": :crash n1", "(no output)"]);
+    expect(commandOutput("get k --prefix", { stdout: "a\n1\nb\n2\n", stderr: "warning\n" })).toEqual(["1", "b", "2", "warning"]);
+    expect(appendOutput([": watch k", "(no output)", "PUT"], ["k", "v"])).toEqual(["(no output)", "PUT", "k", "v"]);
   });
 });

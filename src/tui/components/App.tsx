@@ -15,7 +15,7 @@ import { alertLines, hasKeyspace, keyspaceLines, type Line, networkLines, timeli
 import type { IndexList } from "../index-list.js";
 import { computeLayout } from "../layout.js";
 import { formatTime, narrate } from "../narration.js";
-import { LIVE_DEFAULT_SPEED_LEVEL, LIVE_SPEEDS, LIVE_TICK_MS, LIVE_TICK_US, type LiveController, type NodeAction } from "../live.js";
+import { appendOutput, commandOutput, LIVE_DEFAULT_SPEED_LEVEL, LIVE_SPEEDS, LIVE_TICK_MS, LIVE_TICK_US, type LiveController, type NodeAction, OUTPUT_LINES } from "../live.js";
 import { DEFAULT_SPEED_LEVEL, FilteredEvents, parseGoto, SPEEDS } from "../navigation.js";
 import type { Timeline } from "../timeline.js";
 import { PromptHistory } from "../prompt-history.js";
@@ -48,8 +48,6 @@ export type Mode =
   | { readonly kind: "command"; readonly text: string }
   | { readonly kind: "help" };
 
-/** Lines of command output kept for the output pane of live mode. */
-export const OUTPUT_LINES = 4;
 const LIVE_ACTIONS: Readonly<Record<string, NodeAction>> = { c: "crash", r: "restart", p: "pause", i: "isolate", h: "heal" };
 
 /** The shortest real interval between two play steps; faster speeds move several events per step. */
@@ -133,7 +131,7 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
   const [selected, setSelected] = useState(0);
   const [output, setOutput] = useState<readonly string[]>([]);
   // Live mode: what background watches and keep-alives print as the world runs joins the output.
-  useEffect(() => live?.onOutput((lines) => setOutput((previous) => [...previous, ...lines].slice(-OUTPUT_LINES))), [live]);
+  useEffect(() => live?.onOutput((lines) => setOutput((previous) => appendOutput(previous, lines))), [live]);
   const [history] = useState(() => new PromptHistory());
   const following = live !== undefined && follow;
   // Following, the cursor is the newest event (of the filter, when one is set).
@@ -224,10 +222,7 @@ function useControls(timeline: Timeline, initialIndex: number, length: number, l
     if (mode.kind === "command") {
       if (live === undefined || text.trim() === "") return;
       history.add(text);
-      const result = live.execute(text);
-      const lines = `${result.stdout}${result.stderr}`.split("\n");
-      if (lines[lines.length - 1] === "") lines.pop();
-      setOutput([`: ${text.trim()}`, ...(lines.length === 0 ? ["(no output)"] : lines)].slice(-OUTPUT_LINES));
+      setOutput(commandOutput(text, live.execute(text)));
       setNotice(null);
       return;
     }
