@@ -14,6 +14,9 @@ import { internal } from "./status.js";
 /** What a client reports when the API server does not answer in time (client-go's context deadline). */
 export const KUBE_CLIENT_TIMEOUT_MESSAGE = "context deadline exceeded";
 
+/** How long a controller, the scheduler or a kubelet waits for the API server's answer. */
+export const CONTROLLER_REQUEST_TIMEOUT_US: Micros = 5_000_000;
+
 export type KubeCallOutcome = KubeOutcome & { readonly timedOut: boolean };
 
 interface PendingCall {

@@ -19,14 +19,11 @@
  */
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
-import { type KubeCallOutcome, KubeClient } from "./client.js";
+import { CONTROLLER_REQUEST_TIMEOUT_US, type KubeCallOutcome, KubeClient } from "./client.js";
 import type { KubeEvent } from "./events.js";
 import { fnv32a, type KubeObject, randomSuffix, safeEncode, timestampAt } from "./objects.js";
 import { podReady } from "./nodes.js";
 import type { KubeRequest } from "./protocol.js";
-
-/** How long a controller waits for the API server's answer. */
-export const CONTROLLER_REQUEST_TIMEOUT_US: Micros = 5_000_000;
 
 /** client-go `retry.DefaultRetry`: 5 steps, 10 ms, factor 1, jitter 0.1. */
 export const DEFAULT_RETRY = { steps: 5, durationUs: 10_000, factor: 1, jitter: 0.1 } as const;

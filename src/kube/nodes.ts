@@ -15,11 +15,9 @@
  */
 import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
-import { type KubeCallOutcome, KubeClient } from "./client.js";
+import { CONTROLLER_REQUEST_TIMEOUT_US, type KubeCallOutcome, KubeClient } from "./client.js";
 import { type KubeObject, timestampAt } from "./objects.js";
 
-/** How long the scheduler and kubelets wait for the API server (as the controllers do). */
-const REQUEST_TIMEOUT_US: Micros = 5_000_000;
 /** How often the scheduler and kubelets look at the pods. */
 export const NODE_RESYNC_US: Micros = 1_000_000;
 /** A container's start (image pull included): at least this, plus up to as much again. */
@@ -70,7 +68,7 @@ abstract class PodResync implements ActorBehavior {
     if (tag > 0) return this.client.onTimer(tag);
     if (this.busy) return;
     this.busy = true;
-    this.client.call({ verb: "list", resource: "pods", namespace: undefined }, REQUEST_TIMEOUT_US, (outcome) => {
+    this.client.call({ verb: "list", resource: "pods", namespace: undefined }, CONTROLLER_REQUEST_TIMEOUT_US, (outcome) => {
       if (outcome.ok && outcome.value.kind === "list") this.sync(outcome.value.list.items);
       this.busy = false;
       this.context.setTimer(NODE_RESYNC_US, TIMER_RESYNC);
@@ -81,7 +79,7 @@ abstract class PodResync implements ActorBehavior {
 
   /** An update with the resourceVersion read; `written` runs when it took. */
   protected write(pod: KubeObject, written?: () => void): void {
-    this.client.call({ verb: "update", resource: "pods", namespace: pod.metadata.namespace ?? "default", object: pod }, REQUEST_TIMEOUT_US, (outcome: KubeCallOutcome) => {
+    this.client.call({ verb: "update", resource: "pods", namespace: pod.metadata.namespace ?? "default", object: pod }, CONTROLLER_REQUEST_TIMEOUT_US, (outcome: KubeCallOutcome) => {
       if (outcome.ok) written?.();
     });
   }
