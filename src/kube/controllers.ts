@@ -21,7 +21,7 @@ import type { Micros } from "../sim/time.js";
 import type { ActorBehavior, ActorContext } from "../sim/world.js";
 import { CONTROLLER_REQUEST_TIMEOUT_US, type KubeCallOutcome, KubeClient } from "./client.js";
 import type { KubeEvent } from "./events.js";
-import { fnv32a, type KubeObject, randomSuffix, safeEncode, timestampAt } from "./objects.js";
+import { fnv32a, type KubeObject, type OwnerReference, randomSuffix, safeEncode, timestampAt } from "./objects.js";
 import { podReady } from "./nodes.js";
 import type { KubeRequest } from "./protocol.js";
 
@@ -387,7 +387,7 @@ export class ControllerManager implements ActorBehavior {
     const namespace = deployment.metadata.namespace ?? "default";
     for (const old of replicasets) {
       const oldSpec = (old["spec"] ?? {}) as { replicas?: number };
-      if (old.metadata.name === name || controllerUid(old) !== deployment.metadata.uid || oldSpec.replicas === 0) continue;
+      if (old.metadata.name === name || controllerOf(old)?.uid !== deployment.metadata.uid || oldSpec.replicas === 0) continue;
       run({ verb: "update", resource: "replicasets", namespace, object: { ...old, spec: { ...oldSpec, replicas: 0 } } as KubeObject });
     }
     const owned = replicasets.find((replicaset) => replicaset.metadata.name === name && (replicaset.metadata.namespace ?? "default") === namespace);
@@ -448,7 +448,7 @@ export class ControllerManager implements ActorBehavior {
    * read is found by the GET.
    */
   private collectOrphan(object: KubeObject, resource: string, ownerResource: string, owners: readonly KubeObject[], run: (request: KubeRequest, then?: (outcome: KubeCallOutcome) => void) => void): void {
-    const owner = object.metadata.ownerReferences?.find((reference) => reference.controller === true);
+    const owner = controllerOf(object);
     if (owner === undefined || owners.some((candidate) => candidate.metadata.uid === owner.uid)) return;
     const namespace = object.metadata.namespace ?? "default";
     run({ verb: "get", resource: ownerResource, namespace, name: owner.name }, (outcome) => {
@@ -458,9 +458,9 @@ export class ControllerManager implements ActorBehavior {
   }
 }
 
-/** The uid of the object's controller owner, if it has one. */
-function controllerUid(object: KubeObject): string | undefined {
-  return object.metadata.ownerReferences?.find((reference) => reference.controller === true)?.uid;
+/** The object's controller owner reference, if it has one. */
+function controllerOf(object: KubeObject): OwnerReference | undefined {
+  return object.metadata.ownerReferences?.find((reference) => reference.controller === true);
 }
 
 function ownerOf(object: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean } {
