@@ -25,6 +25,7 @@ import type { Fault } from "../../src/sim/faults.js";
 import { describePlan, MAX_DRIFT, memberNames, newcomerOf, PLAN_FROM_US, PLAN_LAST_US, planSize, propertyPlanArbitrary, type PropertyPlan, undoOf } from "./arbitraries.js";
 import { clusterProperty, failureReport } from "./cluster-property.js";
 import { runPlan } from "./plan-runner.js";
+import { integerFromEnvironment } from "../property-knobs.js";
 
 /** Plans per cluster size in CI (each takes 10–300 ms). */
 const CI_RUNS = 50;
@@ -38,15 +39,6 @@ const SANITY_RUNS = 50;
 const SHRUNK_RECORDS_MAX = 10;
 /** Violations that only say the cluster got stuck; a planted safety bug must show as something else. */
 const LIVENESS_KINDS = ["liveness", "livelock"];
-
-/** An integer setting from the environment; a malformed one is the user's error, said in one line. */
-function integerFromEnvironment(name: string, fallback: number, minimum: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < minimum) throw new Error(`${name} must be an integer of at least ${minimum} (got '${text}')`);
-  return value;
-}
 
 const runs = integerFromEnvironment("ETCDLAB_PROPERTY_RUNS", CI_RUNS, 1);
 const seed = integerFromEnvironment("ETCDLAB_PROPERTY_SEED", CI_SEED, -0x80000000);

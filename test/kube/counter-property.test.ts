@@ -15,18 +15,10 @@ import { DEFAULT_SETTINGS, EtcdCluster, summarizeMessage } from "../../src/etcd/
 import type { CounterWriterOptions } from "../../src/kube/controllers.js";
 import { KubeEnv } from "../../src/kube/env.js";
 import { World } from "../../src/sim/world.js";
+import { integerFromEnvironment } from "../property-knobs.js";
 
 const INCREMENTS = 6;
 const SEED = 20_240_501;
-
-/** An integer setting from the environment; a malformed one is the user's error, said in one line. */
-function integerFromEnvironment(name: string, fallback: number, minimum: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < minimum) throw new Error(`${name} must be an integer of at least ${minimum} (got '${text}')`);
-  return value;
-}
 
 const runs = integerFromEnvironment("ETCDLAB_PROPERTY_RUNS", 30, 1);
 const seed = integerFromEnvironment("ETCDLAB_PROPERTY_SEED", SEED, -0x80000000);

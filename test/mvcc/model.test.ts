@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { type CompareResult, type CompareTarget, etcdErrors, type Event, type KeyValue, MvccStore, type RequestOp, type Result } from "../../src/mvcc/index.js";
+import { integerFromEnvironment } from "../property-knobs.js";
 
 interface Change {
   readonly main: number;
@@ -318,7 +319,7 @@ const commandArbitraries = [
 
 describe("model-based test against a naive reference", () => {
   test("put/delete/txn/range-at-revision/compact/watch-replay/restore agree with the model", () => {
-    const numRuns = Number(process.env.ETCDLAB_PROPERTY_RUNS ?? 100);
+    const numRuns = integerFromEnvironment("ETCDLAB_PROPERTY_RUNS", 100, 1);
     fc.assert(
       fc.property(fc.commands(commandArbitraries, { maxCommands: 60, size: "max" }), (commands) => {
         fc.modelRun(() => ({ model: { current: 1, compact: -1, changes: [] }, real: { store: new MvccStore() } }), commands);
