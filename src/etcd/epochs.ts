@@ -3,6 +3,7 @@
  * revision and live keys, read from a store snapshot (a restored data directory's, or the one a
  * stopped cluster left).
  */
+import { isTombstone } from "../mvcc/backend.js";
 import type { StoreSnapshot } from "../mvcc/snapshot.js";
 import type { KeyValue } from "../mvcc/types.js";
 import type { Member } from "./member.js";
@@ -17,8 +18,9 @@ export interface EpochStore {
 export function epochStoreOf(snapshot: StoreSnapshot): EpochStore {
   const live = new Map<string, KeyValue>();
   for (const [, , key, value, createRevision, modRevision, version, lease] of snapshot.records) {
-    if (createRevision === 0 && modRevision === 0 && version === 0) live.delete(key);
-    else live.set(key, { key, value, createRevision, modRevision, version, lease });
+    const kv: KeyValue = { key, value, createRevision, modRevision, version, lease };
+    if (isTombstone(kv)) live.delete(key);
+    else live.set(key, kv);
   }
   const kvs = [...live.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { revision: snapshot.currentRevision, kvs };
@@ -28,5 +30,5 @@ export function epochStoreOf(snapshot: StoreSnapshot): EpochStore {
 export function furthestStore(members: ReadonlyArray<Member>): EpochStore | undefined {
   let best: Member | undefined;
   for (const member of members) if (best === undefined || member.stateMachine.store.currentRevision > best.stateMachine.store.currentRevision) best = member;
-  return best === undefined ? undefined : epochStoreOf(best.stateMachine.snapshot().store);
+  return best === undefined ? undefined : epochStoreOf(best.stateMachine.store.snapshot());
 }
