@@ -33,10 +33,11 @@ import type {
 type EtcdOperation = OperationOf<"etcd">;
 
 export function toEtcdHistory(history: History | readonly HistoryOperation[], source = "simulation"): EtcdHistory {
-  const operations = history instanceof History ? history.operations : history;
+  // A History builds each operation on demand (see `History.operation`), one at a time here.
+  const count = history instanceof History ? history.size : history.length;
   const converted: EtcdOperation[] = [];
-  for (let index = 0; index < operations.length; index++) {
-    const operation = operations[index] as HistoryOperation;
+  for (let index = 0; index < count; index++) {
+    const operation = history instanceof History ? history.operation(index) : (history[index] as HistoryOperation);
     const input = requestOf(operation.request);
     if (input === undefined) continue;
     const ok = operation.outcome === "ok" && operation.response !== null;

@@ -117,8 +117,8 @@ export class ClientActor implements ActorBehavior {
     if (call.historyIndex >= 0) {
       this.history.complete(call.historyIndex, outcome as Outcome<KvResponse>, this.context.now());
       if (this.context.trace.enabled) {
-        const operation = this.history.operations[call.historyIndex];
-        this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: operation?.outcome ?? "unknown", summary: describeOutcome(outcome) });
+        const index = call.historyIndex;
+        this.context.emit({ type: "client.return", client: this.history.process(index), op: index, outcome: this.history.outcome(index), summary: describeOutcome(outcome) });
       }
     }
     call.done(outcome.ok ? { ok: true, value: outcome.value, timedOut: false, cluster: response.cluster } : { ok: false, error: outcome.error, timedOut: false, cluster: response.cluster });
@@ -135,8 +135,7 @@ export class ClientActor implements ActorBehavior {
     }
     this.history.timeout(call.historyIndex, this.context.now());
     if (this.context.trace.enabled) {
-      const operation = this.history.operations[call.historyIndex];
-      this.context.emit({ type: "client.return", client: operation?.process ?? this.address, op: call.historyIndex, outcome: "unknown", summary: CLIENT_DEADLINE_EXCEEDED.message });
+      this.context.emit({ type: "client.return", client: this.history.process(call.historyIndex), op: call.historyIndex, outcome: "unknown", summary: CLIENT_DEADLINE_EXCEEDED.message });
     }
     call.done({ ok: false, error: CLIENT_DEADLINE_EXCEEDED, timedOut: true });
   }

@@ -58,11 +58,11 @@ export function fuzzTraceText(result: SeedResult, config: FuzzConfig): string {
 }
 
 export function historyJsonl(result: SeedResult): string {
-  return formatHistoryJsonl(toEtcdHistory(result.history.operations));
+  return formatHistoryJsonl(toEtcdHistory(result.history));
 }
 
 export function historyEdn(result: SeedResult): string {
-  return historyToEdn(toEtcdHistory(result.history.operations));
+  return historyToEdn(toEtcdHistory(result.history));
 }
 
 export interface ScenarioSource extends FuzzConfig {

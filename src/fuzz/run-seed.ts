@@ -92,7 +92,7 @@ export function fuzzSeed(seed: number, options: FuzzOptions): SeedResult {
     violations: cluster.violations(),
     events: world.eventsProcessed,
     virtualUs: world.now,
-    operations: cluster.history.operations.length,
+    operations: cluster.history.size,
     linearizable,
     plan,
     leaderFaults,
@@ -204,7 +204,7 @@ function swarmNemesis(random: Prng, leaseReads: boolean, bugs: readonly string[]
 }
 
 function checkLinearizability(cluster: EtcdCluster, options: FuzzOptions): boolean | null {
-  const history = toEtcdHistory(cluster.history.operations);
+  const history = toEtcdHistory(cluster.history);
   const budget = options.historyBudgetMs !== undefined && options.now !== undefined ? { timeoutMs: options.historyBudgetMs, now: options.now } : {};
   const result = checkHistory(history, budget);
   if (result.linearizable === false) {
