@@ -27,7 +27,7 @@
  * response is kept as it came. `operation(i)` and `operations` build the operation objects again,
  * equal to what was recorded down to the order of their keys (the history's JSON depends on it).
  */
-import { assert, type EtcdError } from "../mvcc/errors.js";
+import { assertionFailed, type EtcdError } from "../mvcc/errors.js";
 import type { Micros } from "../sim/time.js";
 import type { ByteString } from "../mvcc/bytes.js";
 import type { KeyValue } from "../mvcc/types.js";
@@ -106,14 +106,12 @@ export class History {
     this.count++;
     this.processes.push(process);
     this.endpoints.push(endpoint);
+    // Typed entries start at 0: UNKNOWN, no shape bits.
     this.invokeTimes[index] = now;
     this.returnTimes[index] = NaN;
-    this.outcomes[index] = UNKNOWN;
-    this.shapes[index] = 0;
     this.requests.push(request);
     this.putValues.push(undefined);
     this.results.push(null);
-    this.putRevisions[index] = 0;
     this.snapshot = null;
     return index;
   }
@@ -218,7 +216,7 @@ export class History {
   /** Records that operation `index` returned at `now` (once), keeping a plain put's key and value only; its request. */
   private returning(index: number, now: Micros): KvRequest {
     this.checkIndex(index);
-    assert(Number.isNaN(this.returnTimes[index]), `operation ${index} of the client history returned twice`);
+    if (!Number.isNaN(this.returnTimes[index])) assertionFailed(`operation ${index} of the client history returned twice`);
     this.returnTimes[index] = now;
     this.snapshot = null;
     const request = this.requests[index] as KvRequest;
@@ -256,7 +254,7 @@ export class History {
   }
 
   private checkIndex(index: number): void {
-    assert(Number.isInteger(index) && index >= 0 && index < this.count, `no operation ${index} in a client history of ${this.count}`);
+    if (!(Number.isInteger(index) && index >= 0 && index < this.count)) assertionFailed(`no operation ${index} in a client history of ${this.count}`);
   }
 
   /** Doubles the typed columns (the others are arrays, grown by push). */

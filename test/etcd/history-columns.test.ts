@@ -177,6 +177,15 @@ describe("History", () => {
     expect(keptReordered?.response).toBe(plainResponse);
   });
 
+  it("refuses, as a bug, an operation that returns twice or was never invoked", () => {
+    const history = new History();
+    const first = history.invoke("c1", "n1", { kind: "range", request: { key: "a" } }, 1);
+    history.timeout(first, 2);
+    expect(() => history.complete(first, { ok: false, error: timedOut }, 3)).toThrow("assertion failed: operation 0 of the client history returned twice");
+    expect(() => history.operation(1)).toThrow("assertion failed: no operation 1 in a client history of 1");
+    expect(history.operation(first)).toStrictEqual({ index: 0, process: "c1", endpoint: "n1", request: { kind: "range", request: { key: "a" } }, invokeUs: 1, returnUs: 2, outcome: "unknown", response: null, error: null });
+  });
+
   it("hands back a fresh snapshot after each change", () => {
     const history = new History();
     const first = history.invoke("c1", "n1", { kind: "put", request: { key: "a", value: "1" } }, 1);
