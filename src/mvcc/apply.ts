@@ -137,7 +137,24 @@ export function executePut(transaction: StoreTransaction, request: PutRequest): 
   if (request.ignoreLease && previous !== undefined) lease = previous.lease;
   const revision = transaction.put(request.key, value, lease);
   if (request.prevKv && previous !== undefined) return success({ header: { revision }, prevKv: previous });
-  return success({ header: { revision } });
+  return plainPutResult(revision);
+}
+
+/**
+ * The members of a simulated cluster apply the same puts: the answer to a put without prev_kv (its
+ * revision, nothing else) is made once per revision and shared by them (answers are never mutated).
+ * A small direct-mapped cache by revision.
+ */
+const SHARED_PUT_RESULTS = 256;
+const sharedPutResults: Array<Result<PutResponse> | undefined> = new Array<Result<PutResponse> | undefined>(SHARED_PUT_RESULTS).fill(undefined);
+
+function plainPutResult(revision: number): Result<PutResponse> {
+  const slot = revision & (SHARED_PUT_RESULTS - 1);
+  const cached = sharedPutResults[slot];
+  if (cached !== undefined && cached.ok && cached.value.header.revision === revision) return cached;
+  const result = success<PutResponse>({ header: { revision } });
+  sharedPutResults[slot] = result;
+  return result;
 }
 
 /** DeleteRange (etcd `deleteRange`). */

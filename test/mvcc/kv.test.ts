@@ -485,3 +485,30 @@ describe("multi-key delete (TestV3DeleteRange)", () => {
     ]);
   });
 });
+
+describe("what stores share (the members of a cluster apply the same writes)", () => {
+  test("a put's answer is always its own store's revision, whichever stores wrote before", () => {
+    const stores = [new MvccStore(), new MvccStore(), new MvccStore()];
+    // Store 2 runs 256 and 512 revisions ahead: its revisions fall in the same slots of any cache by revision.
+    for (let index = 0; index < 256; index++) unwrap(stores[1]!.put({ key: "pad", value: `${index}` }));
+    for (let index = 0; index < 512; index++) unwrap(stores[2]!.put({ key: "pad", value: `${index}` }));
+    for (let round = 0; round < 3; round++) {
+      for (const store of stores) {
+        const expected = store.currentRevision + 1;
+        expect(unwrap(store.put({ key: "k", value: `v${round}` }))).toEqual({ header: { revision: expected } });
+        expect(store.range({ key: "k" })).toEqual({ ok: true, value: { header: { revision: expected }, kvs: [kv("k", `v${round}`, expected - round, expected, round + 1, 0)], more: false, count: 1 } });
+      }
+    }
+  });
+
+  test("a transaction after a put starts at the put's revision, and a txn's answer reports the revision it wrote", () => {
+    const store = new MvccStore();
+    expect(put(store, "a", "1")).toBe(2);
+    const txn = unwrap(store.txn({ compare: [{ key: "a", target: "VALUE", result: "EQUAL", value: "1" }], success: [{ type: "put", request: { key: "b", value: "2" } }], failure: [] }));
+    expect(txn.header.revision).toBe(3);
+    const readOnly = unwrap(store.txn({ compare: [], success: [{ type: "range", request: { key: "b" } }], failure: [] }));
+    expect(readOnly.header.revision).toBe(3);
+    expect(put(store, "a", "3")).toBe(4);
+    expect(del(store, "b")).toEqual([1, 5]);
+  });
+});

@@ -85,8 +85,23 @@ export const emptyAuthSnapshot: AuthSnapshot = { enabled: false, revision: 1, us
 
 type WriteKind = "put" | "txn" | "leaseGrant" | "other";
 
+/** The identity of a request without a token (an anonymous header); never mutated. */
+const NO_USER: AuthInfo = { username: "", revision: 0 };
+
+/** The last put result `respond` wrapped, and its wrapping: the members of a cluster share a put's result (apply.ts). */
+let lastPutResult: Result<unknown> | undefined;
+let lastPutOutcome: Outcome<InternalResponse> | undefined;
+
 function respond<Type extends InternalRequestType>(type: Type, result: Result<InternalResponses[Type]>): Outcome<InternalResponse> {
-  return result.ok ? { ok: true, value: { type, response: result.value } as InternalResponse } : result;
+  if (!result.ok) return result;
+  if (type === "put") {
+    if (result === lastPutResult) return lastPutOutcome as Outcome<InternalResponse>;
+    const outcome: Outcome<InternalResponse> = { ok: true, value: { type, response: result.value } as InternalResponse };
+    lastPutResult = result;
+    lastPutOutcome = outcome;
+    return outcome;
+  }
+  return { ok: true, value: { type, response: result.value } as InternalResponse };
 }
 
 export class EtcdServerState implements StateMachine {
@@ -206,7 +221,8 @@ export class EtcdServerState implements StateMachine {
   }
 
   private applyInternal(request: InternalRequest, index: number, nowMs: number): Outcome<InternalResponse> {
-    const authInfo: AuthInfo = { username: request.header.username, revision: request.header.authRevision };
+    const header = request.header;
+    const authInfo: AuthInfo = header.username === "" && header.authRevision === 0 ? NO_USER : { username: header.username, revision: header.authRevision };
     if (needsAdminPermission(request.type)) {
       const denied = this.auth.isAdminPermitted(authInfo);
       if (denied !== undefined) return failure(denied);
