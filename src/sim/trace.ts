@@ -67,15 +67,51 @@ export interface TraceOptions {
   readonly retain?: number;
 }
 
+/** What a per-message event says happened to the message (`Trace.emitMessage`). */
+export const MESSAGE_SENT = 0;
+export const MESSAGE_DELIVERED = 1;
+export const MESSAGE_DUPLICATED = 2;
+/** A drop: `MESSAGE_DROPPED + DROP_REASONS.indexOf(reason)`. */
+export const MESSAGE_DROPPED = 3;
+export const DROP_REASONS: readonly DropReason[] = ["loss", "partition", "crashed", "unknown-address"];
+
+/** The event of a per-message record, built exactly as the world used to build it (same keys, same order). */
+function messageEvent(what: number, from: string, to: string, message: MessageSummary, deliverAt: Micros): SimEvent {
+  switch (what) {
+    case MESSAGE_SENT:
+      return { type: "net.send", from, to, message, deliverAt };
+    case MESSAGE_DELIVERED:
+      return { type: "net.deliver", from, to, message };
+    case MESSAGE_DUPLICATED:
+      return { type: "net.duplicate", from, to, message };
+    default:
+      return { type: "net.drop", from, to, message, reason: DROP_REASONS[what - MESSAGE_DROPPED] as DropReason };
+  }
+}
+
 export class Trace<E extends TypedEvent = TypedEvent> {
   /** True when anything consumes events: a recording or a listener. */
   enabled: boolean;
   /** True when per-message events (send, deliver, drop) are wanted. */
   messages: boolean;
-  private readonly eventList: E[] = [];
+  /**
+   * The recorded events. A per-message event nobody but the recording wanted is stored as a number
+   * until it is read (see `emitMessage`): its position in the message columns below.
+   */
+  private readonly eventList: Array<E | number> = [];
   private readonly timeList: Micros[] = [];
   /** Once a bounded recording is full: the position of its oldest event, overwritten next. */
   private oldest = 0;
+  /** A complete recording's events before this position hold no numbers (see `events`). */
+  private built = 0;
+  /** Per-message events, as columns: what happened (MESSAGE_*), from, to, summary, delivery time. */
+  private readonly messageWhat: number[] = [];
+  private readonly messageFrom: string[] = [];
+  private readonly messageTo: string[] = [];
+  private readonly messageSummary: MessageSummary[] = [];
+  private readonly messageDeliverAt: Micros[] = [];
+  /** Per-message events recorded as columns so far; in a bounded recording the columns are a ring. */
+  private messageCount = 0;
   private readonly listeners: Array<TraceListener<E>> = [];
   /** The listeners subscribed with `messages: true`, in subscription order. */
   private readonly messageListeners: Array<TraceListener<E>> = [];
@@ -95,10 +131,20 @@ export class Trace<E extends TypedEvent = TypedEvent> {
 
   /**
    * The recorded events, oldest first: `events[k]` is event number `firstIndex + k`. A complete
-   * recording returns its own (growing) list; a bounded one a copy in order.
+   * recording returns its own list (read it again after more events: it grows); a bounded one a
+   * copy in order.
    */
   get events(): E[] {
-    return this.retain === Infinity ? this.eventList : inOrder(this.eventList, this.oldest);
+    if (this.retain !== Infinity) return inOrder(this.eventList, this.oldest).map((item) => (typeof item === "number" ? this.messageAt(item) : item));
+    const list = this.eventList;
+    for (let position = this.built; position < list.length; position++) {
+      const item = list[position] as E | number;
+      if (typeof item === "number") list[position] = this.messageAt(item);
+    }
+    this.built = list.length;
+    // Every recorded message is an object now: the columns start again.
+    if (this.messageCount > 0) this.clearMessages();
+    return list as E[];
   }
 
   /** The virtual time of each recorded event, parallel to `events`. */
@@ -132,24 +178,73 @@ export class Trace<E extends TypedEvent = TypedEvent> {
   }
 
   /**
-   * A per-message event (a send, delivery, drop or duplicate; emitted only when `messages`): recorded
-   * and numbered like any other, fed to the listeners subscribed with `messages: true` only.
+   * A per-message event (emitted only when `messages`): `what` (MESSAGE_*) happened to a message
+   * from `from` to `to`, summarized as `message`; `deliverAt` is a send's delivery time (0 for the
+   * others). Recorded and numbered like any other event, fed to the listeners subscribed with
+   * `messages: true` only. When only the recording wants it, no event object is made: the recording
+   * keeps its fields in columns and builds the event when it is read (a busy run emits millions).
    */
-  emitMessage(time: Micros, event: E): void {
+  emitMessage(time: Micros, what: number, from: string, to: string, message: MessageSummary, deliverAt: Micros): void {
     const index = this.count++;
-    if (this.recording) this.record(time, event);
     const listeners = this.messageListeners;
+    if (listeners.length === 0) {
+      if (this.recording) this.record(time, this.recordMessage(what, from, to, message, deliverAt));
+      return;
+    }
+    const event = messageEvent(what, from, to, message, deliverAt) as unknown as E;
+    if (this.recording) this.record(time, event);
     for (let position = 0; position < listeners.length; position++) (listeners[position] as TraceListener<E>)(time, event, index);
   }
 
+  /** Stores a per-message event in the columns; returns its position there. */
+  private recordMessage(what: number, from: string, to: string, message: MessageSummary, deliverAt: Micros): number {
+    const ordinal = this.messageCount++;
+    if (ordinal < this.retain) {
+      this.messageWhat.push(what);
+      this.messageFrom.push(from);
+      this.messageTo.push(to);
+      this.messageSummary.push(message);
+      this.messageDeliverAt.push(deliverAt);
+      return ordinal;
+    }
+    // A bounded recording holds at most `retain` events, so a ring of `retain` messages outlives
+    // every event that refers to it.
+    const slot = ordinal % this.retain;
+    this.messageWhat[slot] = what;
+    this.messageFrom[slot] = from;
+    this.messageTo[slot] = to;
+    this.messageSummary[slot] = message;
+    this.messageDeliverAt[slot] = deliverAt;
+    return slot;
+  }
+
+  private clearMessages(): void {
+    this.messageCount = 0;
+    this.messageWhat.length = 0;
+    this.messageFrom.length = 0;
+    this.messageTo.length = 0;
+    this.messageSummary.length = 0;
+    this.messageDeliverAt.length = 0;
+  }
+
+  private messageAt(slot: number): E {
+    return messageEvent(
+      this.messageWhat[slot] as number,
+      this.messageFrom[slot] as string,
+      this.messageTo[slot] as string,
+      this.messageSummary[slot] as MessageSummary,
+      this.messageDeliverAt[slot] as Micros,
+    ) as unknown as E;
+  }
+
   /** Appends, or once a bounded recording is full, overwrites its oldest event (a ring). */
-  private record(time: Micros, event: E): void {
+  private record(time: Micros, item: E | number): void {
     if (this.eventList.length < this.retain) {
-      this.eventList.push(event);
+      this.eventList.push(item);
       this.timeList.push(time);
       return;
     }
-    this.eventList[this.oldest] = event;
+    this.eventList[this.oldest] = item;
     this.timeList[this.oldest] = time;
     this.oldest = this.oldest + 1 === this.retain ? 0 : this.oldest + 1;
   }

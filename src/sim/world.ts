@@ -19,7 +19,7 @@ import { Prng } from "./prng.js";
 import { EventQueue, type Queued } from "./queue.js";
 import type { Micros } from "./time.js";
 import { TimerTable } from "./timer-table.js";
-import { type MessageSummary, type SimEvent, Trace, type TypedEvent } from "./trace.js";
+import { DROP_REASONS, MESSAGE_DELIVERED, MESSAGE_DROPPED, MESSAGE_DUPLICATED, MESSAGE_SENT, type MessageSummary, type SimEvent, Trace, type TypedEvent } from "./trace.js";
 
 export interface ActorBehavior {
   onMessage(from: string, message: unknown): void;
@@ -65,6 +65,11 @@ export interface WorldOptions {
   /** How a message appears in the trace; the kernel knows nothing of message types. */
   readonly summarize?: (message: unknown) => MessageSummary;
 }
+
+const DROP_LOSS = MESSAGE_DROPPED + DROP_REASONS.indexOf("loss");
+const DROP_PARTITION = MESSAGE_DROPPED + DROP_REASONS.indexOf("partition");
+const DROP_CRASHED = MESSAGE_DROPPED + DROP_REASONS.indexOf("crashed");
+const DROP_UNKNOWN_ADDRESS = MESSAGE_DROPPED + DROP_REASONS.indexOf("unknown-address");
 
 const KIND_DELIVER = 0;
 const KIND_TIMER = 1;
@@ -215,8 +220,8 @@ export class World {
   }
 
   /** A per-message event (net.*): only for the trace's message listeners (Trace.emitMessage). */
-  private emitMessage(event: SimEvent): void {
-    this.trace.emitMessage(this.now, event);
+  private emitMessage(what: number, from: string, to: string, message: MessageSummary, deliverAt: Micros = 0): void {
+    this.trace.emitMessage(this.now, what, from, to, message, deliverAt);
   }
 
   /** Runs `call` at virtual time `at` (not before now). */
@@ -420,26 +425,26 @@ export class World {
     const target = this.byAddress.get(to);
     const traced = this.trace.messages;
     if (target === undefined) {
-      if (traced) this.emitMessage({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "unknown-address" });
+      if (traced) this.emitMessage(DROP_UNKNOWN_ADDRESS, source.address, to, this.summarize(message));
       return;
     }
     if (this.cutCount > 0 && this.cut[source.index * this.capacity + target.index] === 1) {
-      if (traced) this.emitMessage({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "partition" });
+      if (traced) this.emitMessage(DROP_PARTITION, source.address, to, this.summarize(message));
       return;
     }
     const link = this.linkFor(source, target);
     const random = this.networkRandom;
     if (link.lossPpm > 0 && random.chance(link.lossPpm, PPM)) {
-      if (traced) this.emitMessage({ type: "net.drop", from: source.address, to, message: this.summarize(message), reason: "loss" });
+      if (traced) this.emitMessage(DROP_LOSS, source.address, to, this.summarize(message));
       return;
     }
     const summary = traced ? this.summarize(message) : undefined;
     const deliverAt = this.now + this.transitTime(link);
     this.enqueue(KIND_DELIVER, deliverAt, target, 0, source.address, message, 0).summary = summary;
-    if (summary !== undefined) this.emitMessage({ type: "net.send", from: source.address, to, message: summary, deliverAt });
+    if (summary !== undefined) this.emitMessage(MESSAGE_SENT, source.address, to, summary, deliverAt);
     if (link.duplicatePpm > 0 && random.chance(link.duplicatePpm, PPM)) {
       this.enqueue(KIND_DELIVER, this.now + this.transitTime(link), target, 0, source.address, message, 0).summary = summary;
-      if (summary !== undefined) this.emitMessage({ type: "net.duplicate", from: source.address, to, message: summary });
+      if (summary !== undefined) this.emitMessage(MESSAGE_DUPLICATED, source.address, to, summary);
     }
   }
 
@@ -479,18 +484,18 @@ export class World {
     const target = entry.target as ActorRecord;
     const traced = this.trace.messages;
     if (target.status === "crashed") {
-      if (traced) this.emitMessage({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "crashed" });
+      if (traced) this.emitMessage(DROP_CRASHED, entry.from, target.address, this.summaryOf(entry));
       return false;
     }
     if (this.cutCount > 0) {
       const source = this.byAddress.get(entry.from) as ActorRecord;
       if (this.cut[source.index * this.capacity + target.index] === 1) {
-        if (traced) this.emitMessage({ type: "net.drop", from: entry.from, to: target.address, message: this.summaryOf(entry), reason: "partition" });
+        if (traced) this.emitMessage(DROP_PARTITION, entry.from, target.address, this.summaryOf(entry));
         return false;
       }
     }
     if (target.status === "paused") return this.hold(target, entry);
-    if (traced) this.emitMessage({ type: "net.deliver", from: entry.from, to: target.address, message: this.summaryOf(entry) });
+    if (traced) this.emitMessage(MESSAGE_DELIVERED, entry.from, target.address, this.summaryOf(entry));
     (target.behavior as ActorBehavior).onMessage(entry.from, entry.payload);
     return false;
   }

@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { parseTrace, serializeTrace, sha256Hex, Trace, TraceDigest, TRACE_FORMAT, type TraceHeader, type TypedEvent } from "../../src/sim/trace.js";
+import {
+  DROP_REASONS,
+  MESSAGE_DELIVERED,
+  MESSAGE_DROPPED,
+  MESSAGE_DUPLICATED,
+  MESSAGE_SENT,
+  parseTrace,
+  serializeTrace,
+  sha256Hex,
+  Trace,
+  TraceDigest,
+  TRACE_FORMAT,
+  type TraceHeader,
+  type TypedEvent,
+} from "../../src/sim/trace.js";
 
 const HEADER: TraceHeader = { format: TRACE_FORMAT, formatVersion: 1, packageVersion: "0.1.0", seed: 3, scenario: "demo", config: { members: 3 } };
 
@@ -102,12 +116,66 @@ describe("listeners", () => {
     trace.subscribe((time, event, index) => checker.push(`${index}@${time} ${event.type}`));
     trace.subscribe((time, event, index) => viewer.push(`${index}@${time} ${event.type}`), { messages: true });
     trace.emit(0, { type: "note", text: "start" });
-    trace.emitMessage(10, { type: "net.send", from: "n1", to: "n2", message: { type: "MsgApp" }, deliverAt: 12 });
-    trace.emitMessage(12, { type: "net.deliver", from: "n1", to: "n2", message: { type: "MsgApp" } });
+    trace.emitMessage(10, MESSAGE_SENT, "n1", "n2", { type: "MsgApp" }, 12);
+    trace.emitMessage(12, MESSAGE_DELIVERED, "n1", "n2", { type: "MsgApp" }, 0);
     trace.emit(12, { type: "disk.fsync", node: "n2", latencyUs: 1000 });
     expect(checker).toEqual(["0@0 note", "3@12 disk.fsync"]);
     expect(viewer).toEqual(["0@0 note", "1@10 net.send", "2@12 net.deliver", "3@12 disk.fsync"]);
     expect(trace.events.map((event) => event.type)).toEqual(["note", "net.send", "net.deliver", "disk.fsync"]);
     expect(trace.length).toBe(4);
+  });
+});
+
+describe("per-message events kept as columns", () => {
+  /** Emits a mix of events: a note, then per event number k a send, delivery, duplicate or drop (each reason in turn). */
+  function emitMix(trace: Trace<TypedEvent>, from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      const time = 3_000_000_000 + k * 7;
+      const message = { type: "MsgApp", term: 2, index: k };
+      if (k % 6 === 0) trace.emit(time, { type: "note", text: `n${k}` });
+      else if (k % 6 === 1) trace.emitMessage(time, MESSAGE_SENT, "n1", "n2", message, time + 2_500);
+      else if (k % 6 === 2) trace.emitMessage(time, MESSAGE_DELIVERED, "n1", "n2", message, 0);
+      else if (k % 6 === 3) trace.emitMessage(time, MESSAGE_DUPLICATED, "n2", "n3", message, 0);
+      else trace.emitMessage(time, MESSAGE_DROPPED + (k % DROP_REASONS.length), "n3", "n1", message, 0);
+    }
+  }
+
+  /** The same events as objects, as the world built them before the columns (the line format of every trace so far). */
+  function expectedEvent(k: number): TypedEvent {
+    const time = 3_000_000_000 + k * 7;
+    const message = { type: "MsgApp", term: 2, index: k };
+    if (k % 6 === 0) return { type: "note", text: `n${k}` };
+    if (k % 6 === 1) return { type: "net.send", from: "n1", to: "n2", message, deliverAt: time + 2_500 };
+    if (k % 6 === 2) return { type: "net.deliver", from: "n1", to: "n2", message };
+    if (k % 6 === 3) return { type: "net.duplicate", from: "n2", to: "n3", message };
+    return { type: "net.drop", from: "n3", to: "n1", message, reason: DROP_REASONS[k % DROP_REASONS.length] };
+  }
+
+  it("a complete recording reads back the same events, key for key, as a listener receives them", () => {
+    const recorded = new Trace<TypedEvent>(true);
+    const heard: string[] = [];
+    const listened = new Trace<TypedEvent>(true);
+    listened.subscribe((_time, event) => heard.push(JSON.stringify(event)), { messages: true });
+    emitMix(recorded, 0, 40);
+    emitMix(listened, 0, 40);
+    const expected = Array.from({ length: 40 }, (_, k) => JSON.stringify(expectedEvent(k)));
+    expect(recorded.events.map((event) => JSON.stringify(event))).toEqual(expected);
+    expect(listened.events.map((event) => JSON.stringify(event))).toEqual(expected);
+    expect(heard).toEqual(expected);
+    expect(serializeTrace(HEADER, recorded).text).toBe(serializeTrace(HEADER, listened).text);
+    // Read again after more events: the list has grown, and the earlier events are unchanged.
+    emitMix(recorded, 40, 100);
+    expect(recorded.events.map((event) => JSON.stringify(event))).toEqual(Array.from({ length: 100 }, (_, k) => JSON.stringify(expectedEvent(k))));
+    expect(recorded.times[99]).toBe(3_000_000_000 + 99 * 7);
+  });
+
+  it("a bounded recording keeps the most recent events, messages included, across many wrap-arounds", () => {
+    const trace = new Trace<TypedEvent>(true, { retain: 7 });
+    emitMix(trace, 0, 23);
+    expect(trace.events.map((event) => JSON.stringify(event))).toEqual(Array.from({ length: 7 }, (_, k) => JSON.stringify(expectedEvent(16 + k))));
+    emitMix(trace, 23, 1000);
+    expect(trace.firstIndex).toBe(993);
+    expect(trace.events.map((event) => JSON.stringify(event))).toEqual(Array.from({ length: 7 }, (_, k) => JSON.stringify(expectedEvent(993 + k))));
+    expect(trace.times).toEqual(Array.from({ length: 7 }, (_, k) => 3_000_000_000 + (993 + k) * 7));
   });
 });
