@@ -26,8 +26,13 @@ class Histogram {
   sum = 0;
   count = 0;
 
-  /** Called on every fsync: a plain loop (no closure, nothing allocated). */
-  observe(seconds: number): void {
+  /**
+   * Called on every fsync: a plain loop (no closure, nothing allocated). Takes the latency in
+   * microseconds, as the trace carries it, and converts it here: a fractional number passed as an
+   * argument would be boxed.
+   */
+  observe(latencyUs: Micros): void {
+    const seconds = latencyUs / 1_000_000;
     for (let bucket = 0; bucket < BUCKETS_SECONDS.length; bucket++) {
       if (seconds <= (BUCKETS_SECONDS[bucket] as number)) {
         this.counts[bucket] = (this.counts[bucket] as number) + 1;
@@ -77,17 +82,39 @@ export function goFloat(value: number): string {
 /** The metrics of every member of one world. */
 export class ClusterMetrics {
   private readonly processes = new Map<string, ProcessMetrics>();
+  /**
+   * The process of the node seen last, tried first: a member's events come in runs (its apply and
+   * its fsync). A restart (`node.start`) replaces the node's process, here too.
+   */
+  private lastNode = "";
+  private lastProcess: ProcessMetrics | undefined = undefined;
 
   constructor(world: World) {
     world.trace.subscribe((_time, event) => this.observe(event as TracedFields));
   }
 
+  /** The node's current process, made on first use. */
   private process(node: string): ProcessMetrics {
-    let metrics = this.processes.get(node);
-    if (metrics === undefined) {
-      metrics = freshProcess();
-      this.processes.set(node, metrics);
+    return this.existing(node) ?? this.start(node);
+  }
+
+  /** The node's current process, if it has one. */
+  private existing(node: string): ProcessMetrics | undefined {
+    if (node === this.lastNode && this.lastProcess !== undefined) return this.lastProcess;
+    const metrics = this.processes.get(node);
+    if (metrics !== undefined) {
+      this.lastNode = node;
+      this.lastProcess = metrics;
     }
+    return metrics;
+  }
+
+  /** A new process of the node (it started, or is seen first), from zero. */
+  private start(node: string): ProcessMetrics {
+    const metrics = freshProcess();
+    this.processes.set(node, metrics);
+    this.lastNode = node;
+    this.lastProcess = metrics;
     return metrics;
   }
 
@@ -95,7 +122,7 @@ export class ClusterMetrics {
   private observe(event: TracedFields): void {
     switch (event.type) {
       case "node.start":
-        this.processes.set(event.node ?? "", freshProcess());
+        this.start(event.node ?? "");
         return;
       case "raft.role": {
         const lead = event.lead ?? "";
@@ -108,12 +135,12 @@ export class ClusterMetrics {
         this.process(event.node ?? "").applyPending = true;
         return;
       case "disk.fsync": {
-        const latencyUs = event.latencyUs ?? 0;
-        const metrics = this.processes.get(event.node ?? "");
+        const metrics = this.existing(event.node ?? "");
         if (metrics === undefined) return;
-        metrics.walFsync.observe(latencyUs / 1_000_000);
+        const latencyUs = event.latencyUs ?? 0;
+        metrics.walFsync.observe(latencyUs);
         if (metrics.applyPending) {
-          metrics.backendCommit.observe(latencyUs / 1_000_000);
+          metrics.backendCommit.observe(latencyUs);
           metrics.applyPending = false;
         }
         return;
