@@ -226,8 +226,12 @@ export function summarizeMessage(message: unknown): MessageSummary {
   return raftSummary(type, raft);
 }
 
-/** The last Raft message summary made (without a context), shared by the equal ones that follow. */
-let lastRaftSummary: RaftSummary | undefined;
+/**
+ * The last Raft message summary made (without a context) of each message type, shared by the equal
+ * ones that follow: a leader's appends to its followers summarize alike, and so do their answers,
+ * though the two interleave.
+ */
+const lastRaftSummaries = new Map<string, RaftSummary>();
 
 type RaftSummary = {
   readonly type: string;
@@ -243,10 +247,10 @@ type RaftSummary = {
 /**
  * A leader's appends and heartbeats to its followers, and their answers, mostly summarize alike (the
  * summary leaves out `from` and `to`): an equal summary is shared rather than made again (summaries
- * are never mutated).
+ * are never mutated), compared with the last one of the same type.
  */
 function raftSummary(type: string, raft: Message): RaftSummary {
-  const last = lastRaftSummary;
+  const last = lastRaftSummaries.get(type);
   if (
     last !== undefined &&
     last.type === type &&
@@ -261,6 +265,6 @@ function raftSummary(type: string, raft: Message): RaftSummary {
     return last;
   }
   const summary = { type, term: raft.term, logTerm: raft.logTerm, index: raft.index, entries: raft.entries.length, commit: raft.commit, reject: raft.reject, rejectHint: raft.rejectHint };
-  lastRaftSummary = summary;
+  lastRaftSummaries.set(type, summary);
   return summary;
 }

@@ -31,7 +31,7 @@ import { admitRequest, authClientResponse, authInternalRequest } from "./member-
 import { MemberWatches } from "./member-watch.js";
 import { narrateRaftEvent } from "./narration.js";
 import { RecentSet } from "./recent-set.js";
-import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ServerRequest, ServerResponse, WatchCancelMessage, WatchCreateMessage } from "./protocol.js";
+import type { ClientRequest, ClientRequestMessage, ClientResponse, ClientResponseMessage, Outcome, ResponseCluster, ServerRequest, ServerResponse, WatchCancelMessage, WatchCreateMessage } from "./protocol.js";
 import { isReadOnly, isServerRequest, isSerializable } from "./protocol.js";
 import { type AuthInfo, type EtcdServerState, headerFor, type InternalRequest, type InternalResponse, internalRequestFromKv, kvResponseFromInternal } from "./server/index.js";
 
@@ -181,6 +181,8 @@ export class Member implements ActorBehavior {
   /** etcd's IDs of this member and its cluster, filled into response headers (0 when unknown). */
   private readonly clusterId: bigint;
   private readonly memberId: bigint;
+  /** The header fields of this member's answers in the current term (shared by them: never mutated). */
+  private responseCluster: ResponseCluster;
   /** Client requests that timed out before they were applied or served (etcd_server_proposals_failed_total). */
   proposalsFailed = 0;
   /** The client watches this member streams (member-watch.ts). */
@@ -196,6 +198,7 @@ export class Member implements ActorBehavior {
     const identity = hooks.identity?.(options.name);
     this.clusterId = identity?.clusterId ?? 0n;
     this.memberId = identity?.memberId ?? 0n;
+    this.responseCluster = { clusterId: this.clusterId, memberId: this.memberId, raftTerm: -1 };
     this.watches = new MemberWatches(context, stateMachine);
     const disk = context.disk;
     const persistedHardState = (disk.read(HARD_STATE_FILE) as HardState | undefined) ?? { term: 0, vote: null, commit: 0 };
@@ -554,7 +557,12 @@ export class Member implements ActorBehavior {
   }
 
   private respond(client: string, id: number, outcome: Outcome<ClientResponse>): void {
-    const message: ClientResponseMessage = { type: "client.response", id, outcome, cluster: { clusterId: this.clusterId, memberId: this.memberId, raftTerm: this.term } };
+    let cluster = this.responseCluster;
+    if (cluster.raftTerm !== this.term) {
+      cluster = { clusterId: this.clusterId, memberId: this.memberId, raftTerm: this.term };
+      this.responseCluster = cluster;
+    }
+    const message: ClientResponseMessage = { type: "client.response", id, outcome, cluster };
     this.context.send(client, message);
   }
 
