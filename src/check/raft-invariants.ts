@@ -28,152 +28,274 @@ export interface InvariantViolation {
 }
 
 /**
- * How to take back one write that is not durable yet: a crash loses it. `keep` is the length the
- * log had before the write removed its tail (`terms`, `ids`), or -1 for a snapshot, which replaced
- * the whole model (the previous `offset`, `offsetTerm`, `terms` and `ids` are kept, untouched).
+ * Strings in fixed chunks of `STRING_CHUNK` slots, indexed by position from 0: the checker's
+ * columns of entry ids grow by one a log entry for the whole run (some 180,000 an hour), and an
+ * array grown by `push` is reallocated and copied each time its backing store fills (three times
+ * its final size allocated, all of it copied through the young generation); a chunk is allocated
+ * once and never copied. A slot never set reads `undefined`.
  */
-class Undo {
+const STRING_CHUNK_BITS = 10;
+const STRING_CHUNK = 1 << STRING_CHUNK_BITS;
+const STRING_CHUNK_MASK = STRING_CHUNK - 1;
+
+class StringColumn {
+  private readonly chunks: Array<Array<string | undefined>> = [];
+
+  get(position: number): string | undefined {
+    const chunk = this.chunks[position >> STRING_CHUNK_BITS];
+    return chunk === undefined ? undefined : chunk[position & STRING_CHUNK_MASK];
+  }
+
+  set(position: number, value: string | undefined): void {
+    const chunkIndex = position >> STRING_CHUNK_BITS;
+    while (this.chunks.length <= chunkIndex) this.chunks.push(new Array<string | undefined>(STRING_CHUNK).fill(undefined));
+    (this.chunks[chunkIndex] as Array<string | undefined>)[position & STRING_CHUNK_MASK] = value;
+  }
+
+  /** The strings at positions `from` to `to` (excluded), as an array. */
+  slice(from: number, to: number): string[] {
+    const strings: string[] = [];
+    for (let position = from; position < to; position++) strings.push(this.get(position) as string);
+    return strings;
+  }
+
+  /** Moves the strings at positions `from` to `to` (excluded) down to position 0 and unsets the positions they leave. */
+  shiftDown(from: number, to: number): void {
+    for (let position = from; position < to; position++) this.set(position - from, this.get(position));
+    for (let position = Math.max(0, to - from); position < to; position++) this.set(position, undefined);
+  }
+
+  /** Unsets every position. */
+  clear(): void {
+    this.chunks.length = 0;
+  }
+}
+
+/** Int32 columns start at this many slots and double when full. */
+const INITIAL_CAPACITY = 1024;
+
+/** `column` with room for at least `needed` slots: itself, or a copy twice as long (or more). */
+function grownInt32(column: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
+  if (needed <= column.length) return column;
+  let capacity = Math.max(column.length * 2, INITIAL_CAPACITY);
+  while (capacity < needed) capacity *= 2;
+  const grown = new Int32Array(capacity);
+  grown.set(column);
+  return grown;
+}
+
+/** The same for a Float64 column. */
+function grownFloat64(column: Float64Array<ArrayBuffer>, needed: number): Float64Array<ArrayBuffer> {
+  if (needed <= column.length) return column;
+  let capacity = column.length * 2;
+  while (capacity < needed) capacity *= 2;
+  const grown = new Float64Array(capacity);
+  grown.set(column);
+  return grown;
+}
+
+function assertInt32(value: number, what: string): void {
+  if ((value | 0) !== value) throw new Error(`assertion failed: ${what} ${value} exceeds the checker's 32-bit columns`);
+}
+
+/**
+ * What a write that is not durable yet overwrote, when it overwrote anything (rare: a truncation,
+ * an append over the log's tail, a snapshot): `tailTerms`/`tailIds`, the entries a write removed
+ * from the position it kept, or for a snapshot (`saved`) the whole model it replaced (untouched
+ * since: a snapshot gives the model new columns).
+ */
+class Overwritten {
   constructor(
-    readonly batch: number,
-    readonly keep: number,
-    readonly terms: number[] | null,
-    readonly ids: string[] | null,
+    readonly tailTerms: Int32Array | null,
+    readonly tailIds: string[] | null,
+    readonly saved: SavedLog | null,
+  ) {}
+}
+
+/** A log model's columns and offsets, as a snapshot found them. */
+class SavedLog {
+  constructor(
+    readonly terms: Int32Array<ArrayBuffer>,
+    readonly ids: StringColumn,
+    readonly count: number,
     readonly offset: number,
     readonly offsetTerm: number,
   ) {}
 }
 
+/** The `keep` of a snapshot's undo record. */
+const SNAPSHOT = -1;
+const UNDO_CAPACITY = 16;
+
 /**
- * A member's log as the checker models it (entries after `offset`, the snapshot index), with an
- * undo log of the writes its disk has not made durable. A crash rolls those back, which leaves the
- * log the member recovers; a completed fsync drops them. (One model and an undo log, rather than a
- * second, durable copy of the log kept in step.)
+ * A member's log as the checker models it (`count` entries after `offset`, the snapshot index: their
+ * terms and ids in columns), with an undo log of the writes its disk has not made durable. A crash
+ * rolls those back, which leaves the log the member recovers; a completed fsync drops them. (One
+ * model and an undo log, rather than a second, durable copy of the log kept in step.)
+ *
+ * The undo log is kept in columns too, one record per write (a member writes once or twice an fsync):
+ * its batch, the length the log kept (`SNAPSHOT` for a snapshot), and what it overwrote, `null` for
+ * the common write that only added entries at the end.
  */
 class LogModel {
   offset = 0;
   offsetTerm = 0;
-  terms: number[] = [];
-  ids: string[] = [];
+  private count = 0;
+  private terms = new Int32Array(INITIAL_CAPACITY);
+  private ids = new StringColumn();
   /** The snapshot index of the durable log (what the member would restart from). */
   durableOffset = 0;
-  private undo: Undo[] = [];
-
-  get lastIndex(): number {
-    return this.offset + this.terms.length;
-  }
+  private undoLength = 0;
+  private undoBatches = new Float64Array(UNDO_CAPACITY);
+  private undoKeeps = new Int32Array(UNDO_CAPACITY);
+  private undoOverwritten: Array<Overwritten | null> = new Array<Overwritten | null>(UNDO_CAPACITY).fill(null);
 
   term(index: number): number | undefined {
     if (index === this.offset) return this.offsetTerm;
-    return index > this.offset ? this.terms[index - this.offset - 1] : undefined;
+    const position = index - this.offset - 1;
+    return position >= 0 && position < this.count ? (this.terms[position] as number) : undefined;
   }
 
   id(index: number): string | undefined {
-    return index > this.offset ? this.ids[index - this.offset - 1] : undefined;
+    const position = index - this.offset - 1;
+    return position >= 0 && position < this.count ? this.ids.get(position) : undefined;
   }
 
   /** An append in progress (beginAppend, appendEntry..., endAppend): its undo information. */
   private appendLength = 0;
   private appendKeep = 0;
-  private appendTailTerms: number[] | null = null;
+  private appendTailTerms: Int32Array | null = null;
   private appendTailIds: string[] | null = null;
 
   beginAppend(): void {
-    this.appendLength = this.terms.length;
+    this.appendLength = this.count;
     this.appendKeep = this.appendLength;
     this.appendTailTerms = null;
     this.appendTailIds = null;
   }
 
-  /** Appends one entry; an entry at or below the offset is skipped, one inside the log replaces the tail. */
+  /**
+   * Appends one entry (after the last: the member's log has no gaps); an entry at or below the
+   * offset is skipped, one inside the log replaces the tail from it on.
+   */
   appendEntry(index: number, term: number, id: string): void {
     const position = index - this.offset - 1;
     if (position < 0) return;
-    if (this.terms.length > position) {
+    if (this.count > position) {
       if (this.appendTailTerms === null && position < this.appendLength) {
         this.appendKeep = position;
         this.appendTailTerms = this.terms.slice(position, this.appendLength);
         this.appendTailIds = this.ids.slice(position, this.appendLength);
       }
-      this.terms.length = position;
-      this.ids.length = position;
+      this.count = position;
     }
-    this.terms.push(term);
-    this.ids.push(id);
+    this.push(term, id);
+  }
+
+  private push(term: number, id: string): void {
+    assertInt32(term, "term");
+    if (this.count === this.terms.length) this.terms = grownInt32(this.terms, this.count + 1);
+    this.terms[this.count] = term;
+    this.ids.set(this.count, id);
+    this.count++;
   }
 
   /** The append begun last was written in `batch`. */
   endAppend(batch: number): void {
-    this.undo.push(new Undo(batch, this.appendKeep, this.appendTailTerms, this.appendTailIds, 0, 0));
+    const overwritten = this.appendTailTerms === null ? null : new Overwritten(this.appendTailTerms, this.appendTailIds, null);
+    this.record(batch, this.appendKeep, overwritten);
     this.appendTailTerms = null;
     this.appendTailIds = null;
   }
 
-  /** Keeps the entries up to `lastIndex`. */
+  /** Keeps the entries up to `lastIndex` (a cut at or after the last entry keeps them all). */
   truncate(batch: number, lastIndex: number): void {
-    const keep = Math.max(0, lastIndex - this.offset);
-    let tailTerms: number[] | null = null;
-    let tailIds: string[] | null = null;
-    if (this.terms.length > keep) {
-      tailTerms = this.terms.slice(keep);
-      tailIds = this.ids.slice(keep);
-      this.terms.length = keep;
-      this.ids.length = keep;
+    const keep = Math.min(Math.max(0, lastIndex - this.offset), this.count);
+    let overwritten: Overwritten | null = null;
+    if (this.count > keep) {
+      overwritten = new Overwritten(this.terms.slice(keep, this.count), this.ids.slice(keep, this.count), null);
+      this.count = keep;
     }
-    this.undo.push(new Undo(batch, keep, tailTerms, tailIds, 0, 0));
+    this.record(batch, keep, overwritten);
   }
 
   /** A snapshot at `index` replaces the entries up to it. */
   snapshot(batch: number, index: number, term: number): void {
     const drop = index - this.offset;
     if (drop <= 0) return;
-    this.undo.push(new Undo(batch, -1, this.terms, this.ids, this.offset, this.offsetTerm));
-    this.terms = drop >= this.terms.length ? [] : this.terms.slice(drop);
-    this.ids = drop >= this.ids.length ? [] : this.ids.slice(drop);
+    this.record(batch, SNAPSHOT, new Overwritten(null, null, new SavedLog(this.terms, this.ids, this.count, this.offset, this.offsetTerm)));
+    const terms = this.terms;
+    const ids = this.ids;
+    const count = this.count;
+    this.terms = new Int32Array(INITIAL_CAPACITY);
+    this.ids = new StringColumn();
+    this.count = 0;
+    for (let position = drop; position < count; position++) this.push(terms[position] as number, ids.get(position) as string);
     this.offset = index;
     this.offsetTerm = term;
   }
 
+  private record(batch: number, keep: number, overwritten: Overwritten | null): void {
+    const position = this.undoLength;
+    if (position === this.undoBatches.length) {
+      this.undoBatches = grownFloat64(this.undoBatches, position + 1);
+      const keeps = new Int32Array(this.undoBatches.length);
+      keeps.set(this.undoKeeps);
+      this.undoKeeps = keeps;
+      while (this.undoOverwritten.length < this.undoBatches.length) this.undoOverwritten.push(null);
+    }
+    this.undoBatches[position] = batch;
+    this.undoKeeps[position] = keep;
+    this.undoOverwritten[position] = overwritten;
+    this.undoLength = position + 1;
+  }
+
   /** The writes of batches up to `batch` are durable. */
   persist(batch: number): void {
-    const undo = this.undo;
+    const length = this.undoLength;
     let done = 0;
-    while (done < undo.length && (undo[done] as Undo).batch <= batch) {
-      const write = undo[done] as Undo;
+    while (done < length && (this.undoBatches[done] as number) <= batch) {
       // The snapshot's index is the offset right after it (the next snapshot record's old offset).
-      if (write.keep === -1) this.durableOffset = done + 1 < undo.length ? this.offsetAfter(done) : this.offset;
+      if (this.undoKeeps[done] === SNAPSHOT) this.durableOffset = this.offsetAfter(done);
       done++;
     }
-    if (done === undo.length) this.undo = [];
-    else if (done > 0) undo.splice(0, done);
+    if (done === 0) return;
+    this.undoBatches.copyWithin(0, done, length);
+    this.undoKeeps.copyWithin(0, done, length);
+    const overwritten = this.undoOverwritten;
+    for (let position = done; position < length; position++) overwritten[position - done] = overwritten[position] as Overwritten | null;
+    for (let position = length - done; position < length; position++) overwritten[position] = null;
+    this.undoLength = length - done;
   }
 
   /** A crash: every write not durable is lost. */
   rollBack(): void {
-    const undo = this.undo;
-    for (let position = undo.length - 1; position >= 0; position--) {
-      const write = undo[position] as Undo;
-      if (write.keep === -1) {
-        this.terms = write.terms as number[];
-        this.ids = write.ids as string[];
-        this.offset = write.offset;
-        this.offsetTerm = write.offsetTerm;
+    for (let position = this.undoLength - 1; position >= 0; position--) {
+      const overwritten = this.undoOverwritten[position] as Overwritten | null;
+      const keep = this.undoKeeps[position] as number;
+      this.undoOverwritten[position] = null;
+      if (keep === SNAPSHOT) {
+        const saved = (overwritten as Overwritten).saved as SavedLog;
+        this.terms = saved.terms;
+        this.ids = saved.ids;
+        this.count = saved.count;
+        this.offset = saved.offset;
+        this.offsetTerm = saved.offsetTerm;
         continue;
       }
-      this.terms.length = write.keep;
-      this.ids.length = write.keep;
-      if (write.terms !== null) {
-        for (const term of write.terms) this.terms.push(term);
-        for (const id of write.ids as string[]) this.ids.push(id);
-      }
+      this.count = keep;
+      if (overwritten === null) continue;
+      const tailTerms = overwritten.tailTerms as Int32Array;
+      const tailIds = overwritten.tailIds as string[];
+      for (let tail = 0; tail < tailTerms.length; tail++) this.push(tailTerms[tail] as number, tailIds[tail] as string);
     }
-    this.undo = [];
+    this.undoLength = 0;
   }
 
   /** The offset in force after the write at `position` of the undo log. */
   private offsetAfter(position: number): number {
-    for (let later = position + 1; later < this.undo.length; later++) {
-      const write = this.undo[later] as Undo;
-      if (write.keep === -1) return write.offset;
+    for (let later = position + 1; later < this.undoLength; later++) {
+      if (this.undoKeeps[later] === SNAPSHOT) return ((this.undoOverwritten[later] as Overwritten).saved as SavedLog).offset;
     }
     return this.offset;
   }
@@ -193,29 +315,29 @@ interface BelowFact {
   readonly id: string;
   readonly first: number;
   readonly second: number;
-  readonly other: string | undefined;
 }
 
 /**
- * Facts about log indexes, one per index from `base + 1` on, kept in columns (an id, two integers,
- * another string) rather than an object per index: an hour of a busy cluster is some 180,000
- * indexes, kept for the whole run, which the collector would otherwise copy and promote as three
- * objects each. Indexes are dense, so arrays beat a map, and forgetting the indexes up to a new
- * base drops a prefix. A fact about an index already forgotten (below the base) goes to a map, as
- * it would if nothing had been forgotten. An index has a fact when its `id` is defined; `first`,
- * `second` and `other` are read only then.
+ * Facts about log indexes, one per index from `base + 1` on, kept in columns (an id and two
+ * integers) rather than an object per index: an hour of a busy cluster is some 180,000 indexes,
+ * kept for the whole run, which the collector would otherwise copy and promote as objects each.
+ * Indexes are dense, so columns beat a map, and forgetting the indexes up to a new base drops a
+ * prefix. A fact about an index already forgotten (below the base) goes to a map, as it would if
+ * nothing had been forgotten. An index has a fact when its `id` is defined; `first` and `second`
+ * are read only then.
  */
 class IndexFacts {
   private base = 0;
-  private firsts = new Int32Array(1024);
-  private seconds = new Int32Array(1024);
-  private readonly ids: Array<string | undefined> = [];
-  private readonly others: Array<string | undefined> = [];
+  /** One past the highest position with a fact. */
+  private used = 0;
+  private firsts = new Int32Array(INITIAL_CAPACITY);
+  private seconds = new Int32Array(INITIAL_CAPACITY);
+  private readonly ids = new StringColumn();
   private readonly below = new Map<number, BelowFact>();
 
   id(index: number): string | undefined {
     const position = index - this.base - 1;
-    return position >= 0 ? this.ids[position] : this.below.get(index)?.id;
+    return position >= 0 ? this.ids.get(position) : this.below.get(index)?.id;
   }
 
   first(index: number): number {
@@ -228,59 +350,41 @@ class IndexFacts {
     return position >= 0 ? (this.seconds[position] as number) : (this.below.get(index) as BelowFact).second;
   }
 
-  other(index: number): string | undefined {
-    const position = index - this.base - 1;
-    return position >= 0 ? this.others[position] : this.below.get(index)?.other;
-  }
-
-  set(index: number, id: string, first: number, second: number, other: string | undefined): void {
+  set(index: number, id: string, first: number, second: number): void {
     const position = index - this.base - 1;
     if (position < 0) {
-      this.below.set(index, { id, first, second, other });
+      this.below.set(index, { id, first, second });
       return;
     }
-    if ((first | 0) !== first || (second | 0) !== second) throw new Error(`assertion failed: ${first} or ${second} exceeds the checker's 32-bit columns`);
-    if (position >= this.firsts.length) this.grow(position + 1);
-    while (this.ids.length < position) {
-      this.ids.push(undefined);
-      this.others.push(undefined);
+    assertInt32(first, "fact");
+    assertInt32(second, "fact");
+    if (position >= this.firsts.length) {
+      this.firsts = grownInt32(this.firsts, position + 1);
+      this.seconds = grownInt32(this.seconds, position + 1);
     }
-    this.ids[position] = id;
-    this.others[position] = other;
+    this.ids.set(position, id);
     this.firsts[position] = first;
     this.seconds[position] = second;
-  }
-
-  private grow(needed: number): void {
-    let capacity = this.firsts.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const firsts = new Int32Array(capacity);
-    firsts.set(this.firsts);
-    this.firsts = firsts;
-    const seconds = new Int32Array(capacity);
-    seconds.set(this.seconds);
-    this.seconds = seconds;
+    if (position >= this.used) this.used = position + 1;
   }
 
   /** Forgets every index. */
   clear(): void {
     this.base = 0;
-    this.ids.length = 0;
-    this.others.length = 0;
+    this.used = 0;
+    this.ids.clear();
     this.below.clear();
   }
 
   /** Forgets every index up to `index`. */
   forgetTo(index: number): void {
     if (index <= this.base) return;
-    const used = this.ids.length;
+    const used = this.used;
     const drop = Math.min(index - this.base, used);
-    this.ids.copyWithin(0, drop);
-    this.ids.length -= drop;
-    this.others.copyWithin(0, drop);
-    this.others.length -= drop;
+    this.ids.shiftDown(drop, used);
     this.firsts.copyWithin(0, drop, used);
     this.seconds.copyWithin(0, drop, used);
+    this.used = used - drop;
     this.base = index;
     for (const known of this.below.keys()) if (known <= index) this.below.delete(known);
   }
@@ -294,6 +398,11 @@ interface CanonicalEntry {
 
 class MemberModel {
   readonly written = new LogModel();
+  constructor(
+    readonly name: string,
+    /** The member's number in its epoch, as the `applied` facts name it. */
+    readonly ordinal: number,
+  ) {}
   role = "follower";
   term = 0;
   commit = 0;
@@ -302,6 +411,8 @@ class MemberModel {
 
 export class RaftInvariantChecker {
   private readonly members = new Map<string, MemberModel>();
+  /** The members in the order they were first seen (by `ordinal`). */
+  private readonly memberList: MemberModel[] = [];
   private lastNode = "";
   private lastMember: MemberModel | undefined = undefined;
   private readonly leaders = new Map<number, string>();
@@ -315,7 +426,7 @@ export class RaftInvariantChecker {
   /** Committed entries: their command (id), term (first), and the term in which they were first seen committed (second). */
   private readonly committed = new IndexFacts();
   private committedMax = 0;
-  /** Applied entries: their command (id) and the member that applied it first (other). */
+  /** Applied entries: their command (id) and the member that applied it first (first: its ordinal). */
   private readonly applied = new IndexFacts();
   private prunedTo = 0;
   private nextPruneAt = PRUNE_EVERY;
@@ -329,6 +440,7 @@ export class RaftInvariantChecker {
    */
   newEpoch(): void {
     this.members.clear();
+    this.memberList.length = 0;
     this.lastNode = "";
     this.lastMember = undefined;
     this.leaders.clear();
@@ -375,8 +487,9 @@ export class RaftInvariantChecker {
     if (node === this.lastNode) return this.lastMember as MemberModel;
     let member = this.members.get(node);
     if (member === undefined) {
-      member = new MemberModel();
+      member = new MemberModel(node, this.memberList.length);
       this.members.set(node, member);
+      this.memberList.push(member);
     }
     this.lastNode = node;
     this.lastMember = member;
@@ -431,12 +544,14 @@ export class RaftInvariantChecker {
     const member = this.member(event.node);
     const written = member.written;
     written.beginAppend();
-    for (const entry of event.entries) {
+    const entries = event.entries;
+    for (let position = 0; position < entries.length; position++) {
+      const entry = entries[position] as LogEntryRef;
       const index = entry.index;
       const previousTerm = written.term(index - 1) ?? -1;
       const firstId = this.canonical.id(index);
       if (firstId === undefined) {
-        this.canonical.set(index, entry.id, entry.term, previousTerm, undefined);
+        this.canonical.set(index, entry.id, entry.term, previousTerm);
       } else if (this.canonical.first(index) === entry.term) {
         this.checkMatching(time, event.node, entry, previousTerm, firstId, this.canonical.second(index));
       } else {
@@ -501,7 +616,7 @@ export class RaftInvariantChecker {
       if (term === undefined || id === undefined) continue;
       const knownId = this.committed.id(index);
       if (knownId === undefined) {
-        this.committed.set(index, id, term, event.term, undefined);
+        this.committed.set(index, id, term, event.term);
         if (index > this.committedMax) this.committedMax = index;
       } else if (this.committed.first(index) !== term || knownId !== id) {
         this.report(time, "state-machine-safety", `${event.node} committed ${id} (term ${term}) at index ${index}, where ${knownId} (term ${this.committed.first(index)}) was committed before`);
@@ -522,9 +637,9 @@ export class RaftInvariantChecker {
     member.applied = Math.max(member.applied, event.index);
     const knownId = this.applied.id(event.index);
     if (knownId === undefined) {
-      this.applied.set(event.index, event.id, 0, 0, event.node);
+      this.applied.set(event.index, event.id, member.ordinal, 0);
     } else if (knownId !== event.id) {
-      this.report(time, "state-machine-safety", `${event.node} applied ${event.id} at index ${event.index}, where ${this.applied.other(event.index) as string} applied ${knownId}`);
+      this.report(time, "state-machine-safety", `${event.node} applied ${event.id} at index ${event.index}, where ${(this.memberList[this.applied.first(event.index)] as MemberModel).name} applied ${knownId}`);
     }
   }
 }

@@ -143,6 +143,44 @@ describe("RaftInvariantChecker", () => {
     ]);
   });
 
+  it("rolls back exactly the writes not yet durable, many of them, over a long log", () => {
+    const feed = cluster();
+    const entries = Array.from({ length: 1140 }, (_, position) => `${position + 1}@1=c1#${position + 1}`);
+    feed.append("n1", ...entries).commit("n1", 1, 1140);
+    feed.append("n2", ...entries.slice(0, 1100));
+    // Forty writes of one entry each, in batches 201 to 240; the first twenty become durable.
+    for (let entry = 1100; entry < 1140; entry++) feed.event({ type: "raft.append", node: "n2", batch: entry - 899, entries: [ref(entries[entry] as string)] });
+    feed.event({ type: "raft.persist", node: "n2", batch: 220 });
+    feed.start("n2", 1, 1100).leader("n2", 2);
+    expect(feed.violations.map((violation) => violation.detail)).toEqual([
+      "n2 became leader in term 2 without committed entry 1121 (c1#1121, term 1); it has no entry there",
+    ]);
+  });
+
+  it("keeps a durable snapshot and loses the writes after it", () => {
+    const feed = cluster();
+    feed.append("n1", "1@1=noop", "2@1=c1#1", "3@1=c1#2", "4@1=c1#3").commit("n1", 1, 4);
+    feed.event({ type: "raft.snapshot", node: "n2", batch: 70, index: 3, term: 1 });
+    feed.event({ type: "raft.append", node: "n2", batch: 71, entries: [ref("4@1=c1#3")] }).event({ type: "raft.persist", node: "n2", batch: 70 });
+    feed.start("n2", 1, 3, 3).leader("n2", 2);
+    expect(feed.violations.map((violation) => violation.detail)).toEqual([
+      "n2 became leader in term 2 without committed entry 4 (c1#3, term 1); it has no entry there",
+    ]);
+  });
+
+  it("rolls back a truncation and the entries that replaced it, keeping what was durable before", () => {
+    const feed = cluster();
+    feed.append("n1", "1@1=noop", "2@1=c1#1", "3@1=c1#2").commit("n1", 1, 3);
+    feed.append("n2", "1@1=noop", "2@1=c1#1", "3@1=c1#2");
+    feed.event({ type: "raft.truncate", node: "n2", batch: 80, lastIndex: 1, removed: [ref("2@1=c1#1"), ref("3@1=c1#2")] });
+    feed.event({ type: "raft.append", node: "n2", batch: 80, entries: [ref("2@2=c2#1")] });
+    feed.event({ type: "raft.append", node: "n2", batch: 81, entries: [ref("2@3=c3#1"), ref("3@3=c3#2")] }).event({ type: "raft.persist", node: "n2", batch: 80 });
+    feed.start("n2", 3, 1).leader("n2", 4);
+    expect(feed.violations.map((violation) => violation.detail)).toEqual([
+      "n2 became leader in term 4 without committed entry 2 (c1#1, term 1); it has c2#1 (term 2)",
+    ]);
+  });
+
   it("keeps checking after forgetting the indexes every member has compacted", () => {
     const feed = cluster();
     const entries = Array.from({ length: 5000 }, (_, position) => `${position + 1}@1=c1#${position + 1}`);
@@ -175,6 +213,13 @@ describe("a restore (a new epoch)", () => {
     const feed = oldCluster();
     feed.checker.newEpoch();
     expect(restored(feed).kinds()).toEqual([]);
+  });
+
+  it("names the member that applied first in the new cluster", () => {
+    const feed = oldCluster();
+    feed.checker.newEpoch();
+    feed.start("n3").start("n1").apply("n3", "1@1=c3#1").apply("n1", "1@1=c1#1");
+    expect(feed.violations.map((violation) => violation.detail)).toEqual(["n1 applied c1#1 at index 1, where n3 applied c3#1"]);
   });
 
   it("still reports a committed entry replaced inside one cluster", () => {
