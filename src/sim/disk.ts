@@ -8,132 +8,246 @@
  * A slow-disk fault multiplies the fsync latency.
  *
  * The world schedules fsync completions; the disk only keeps the bookkeeping.
+ *
+ * How it is kept (a hot path: every member writes its WAL and hard state for every proposal):
+ *
+ * - A pending write is remembered as the state it left its file in (a kind, a value or list, and
+ *   for a list its length), in parallel arrays rather than an object per write. Writes are applied
+ *   in issue order, so the durable state after the writes an fsync covers is exactly the state the
+ *   last of them left: completing an fsync copies a few references, it replays nothing.
+ * - A list file's durable content is `durableValue[0, durableLength)`, usually a prefix of the very
+ *   list the process reads (an append only pushes past every recorded length). A list is therefore
+ *   never changed below a length that the durable state or a pending write records: a truncate that
+ *   would cut below such a length gives the file a fresh list holding the kept prefix, and leaves
+ *   the old one, unchanged, to the durable state and the pending writes. A `set` of a list stores a
+ *   copy of it. So the durable data is copied only when a log is cut below what was written
+ *   (a Raft log conflict), never per append.
+ *
+ * The contract with callers: `read` and `readList` return the disk's own list, which callers read
+ * and never change, and which is theirs to read only until their next write to the disk or a crash
+ * (a truncate, a `set` or a crash may then hand the file a different list or shorten this one).
+ * `readDurable` returns a copy. `set` and `append` copy what they are given and keep no reference
+ * to the caller's list, which the caller may reuse at once.
  */
-import { assert } from "./errors.js";
+import { assert, assertionFailed } from "./errors.js";
 
-type DiskOperation =
-  | { readonly kind: "set"; readonly file: string; readonly value: unknown }
-  | { readonly kind: "append"; readonly file: string; readonly items: readonly unknown[] }
-  | { readonly kind: "truncate"; readonly file: string; readonly length: number }
-  | { readonly kind: "remove"; readonly file: string };
+/** The state of a file: absent, holding a single value, or holding a list. */
+const ABSENT = 0;
+const VALUE = 1;
+const LIST = 2;
+type FileKind = typeof ABSENT | typeof VALUE | typeof LIST;
+
+/** What `readList` returns for a file that is not a list; frozen, so that a caller's write fails loudly. */
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/** Once this many fsyncs completed while later ones stayed outstanding, the queue is compacted. */
+const FSYNC_QUEUE_COMPACT_AT = 64;
+
+/** One file: what the process reads (current) and what would survive a crash (durable). */
+class DiskFile {
+  currentKind: FileKind = ABSENT;
+  /** The value (VALUE), or the list whose whole length is the content (LIST). */
+  current: unknown = undefined;
+  durableKind: FileKind = ABSENT;
+  /** The value (VALUE), or a list whose first `durableLength` items are the content (LIST). */
+  durableValue: unknown = undefined;
+  durableLength = 0;
+
+  constructor(readonly name: string) {}
+}
 
 export class Disk {
-  private readonly durable = new Map<string, unknown>();
-  private readonly current = new Map<string, unknown>();
-  private pending: DiskOperation[] = [];
-  /** Pending operations covered by each outstanding fsync, in issue order. */
-  private readonly fsyncCovers: number[] = [];
+  /** Every file ever written, in creation order; a removed file keeps its record (kind ABSENT). */
+  private readonly byName = new Map<string, DiskFile>();
+  // Pending writes, oldest first, in columns [0, pendingCount): the file, and the state the write
+  // left it in (kind, value or list, list length). Slots past pendingCount are spare capacity.
+  private readonly pendingFiles: DiskFile[] = [];
+  private readonly pendingKinds: FileKind[] = [];
+  private readonly pendingValues: unknown[] = [];
+  private readonly pendingLengths: number[] = [];
+  private pendingCount = 0;
+  /** Writes issued since the disk was made, and how many of them are durable or lost to a crash. */
+  private writesIssued = 0;
+  private writesRetired = 0;
+  /** For each outstanding fsync, in issue order, `writesIssued` when it began: [fsyncHead, fsyncTail). */
+  private readonly fsyncEnds: number[] = [];
+  private fsyncHead = 0;
+  private fsyncTail = 0;
   private nextToken = 1;
   /** Count of fsyncs completed since the disk was made; a figure for metrics. */
   fsyncsCompleted = 0;
   bytesWritten = 0;
 
-  /** Replaces a file's value. */
+  /** Replaces a file's value (a list is copied). */
   set(file: string, value: unknown): void {
-    const operation: DiskOperation = { kind: "set", file, value };
-    this.apply(this.current, operation);
-    this.pending.push(operation);
+    const record = this.file(file);
+    if (Array.isArray(value)) {
+      record.currentKind = LIST;
+      record.current = value.slice();
+    } else {
+      record.currentKind = VALUE;
+      record.current = value;
+    }
+    this.recordWrite(record);
   }
 
-  /** Appends items to a list file. */
+  /** Appends items to a list file (a file holding no list becomes a list of the items). */
   append(file: string, items: readonly unknown[]): void {
     if (items.length === 0) return;
-    const operation: DiskOperation = { kind: "append", file, items };
-    this.apply(this.current, operation);
-    this.pending.push(operation);
+    const record = this.file(file);
+    if (record.currentKind === LIST) {
+      const list = record.current as unknown[];
+      for (let index = 0; index < items.length; index++) list.push(items[index]);
+    } else {
+      record.currentKind = LIST;
+      record.current = items.slice();
+    }
+    this.recordWrite(record);
   }
 
   /** Keeps the first `length` items of a list file. */
   truncate(file: string, length: number): void {
-    const operation: DiskOperation = { kind: "truncate", file, length };
-    this.apply(this.current, operation);
-    this.pending.push(operation);
+    if (!(Number.isSafeInteger(length) && length >= 0)) assertionFailed(`truncate ${file} to length ${length}`);
+    const record = this.file(file);
+    if (record.currentKind === LIST) {
+      const list = record.current as unknown[];
+      if (list.length > length) {
+        if (length >= this.recordedLength(record, list)) list.length = length;
+        else record.current = list.slice(0, length);
+      }
+    }
+    this.recordWrite(record);
   }
 
   remove(file: string): void {
-    const operation: DiskOperation = { kind: "remove", file };
-    this.apply(this.current, operation);
-    this.pending.push(operation);
+    const record = this.file(file);
+    record.currentKind = ABSENT;
+    record.current = undefined;
+    this.recordWrite(record);
   }
 
   /** What the process reads: durable data with its pending writes on top. */
   read(file: string): unknown {
-    return this.current.get(file);
+    return this.byName.get(file)?.current;
   }
 
+  /** A list file's items (none for any other file); the caller only reads them, before its next write. */
   readList(file: string): readonly unknown[] {
-    const value = this.current.get(file);
-    return Array.isArray(value) ? value : [];
+    const record = this.byName.get(file);
+    return record !== undefined && record.currentKind === LIST ? (record.current as unknown[]) : NO_ITEMS;
   }
 
-  /** What would survive a crash right now. */
+  /** What would survive a crash right now (a list is returned as a copy). */
   readDurable(file: string): unknown {
-    return this.durable.get(file);
+    const record = this.byName.get(file);
+    if (record === undefined) return undefined;
+    return record.durableKind === LIST ? (record.durableValue as unknown[]).slice(0, record.durableLength) : record.durableValue;
   }
 
   files(): string[] {
-    return [...this.current.keys()].sort();
+    const names: string[] = [];
+    for (const record of this.byName.values()) if (record.currentKind !== ABSENT) names.push(record.name);
+    return names.sort();
   }
 
   get pendingWrites(): number {
-    return this.pending.length;
+    return this.pendingCount;
   }
 
   /** Starts an fsync covering every write issued so far; returns its token. */
   beginFsync(): number {
-    this.fsyncCovers.push(this.pending.length);
+    this.fsyncEnds[this.fsyncTail++] = this.writesIssued;
     return this.nextToken++;
   }
 
   /** The oldest outstanding fsync completed: its writes become durable. */
   completeFsync(): void {
-    const covers = this.fsyncCovers.shift();
-    assert(covers !== undefined, "fsync completion without an fsync in flight");
-    const pending = this.pending;
-    for (let index = 0; index < covers; index++) this.apply(this.durable, pending[index] as DiskOperation);
-    // Usually every pending write is covered: a fresh list costs less than shifting this one.
-    if (covers === pending.length) {
-      this.pending = [];
-    } else {
-      pending.copyWithin(0, covers);
-      pending.length -= covers;
-    }
-    for (let index = 0; index < this.fsyncCovers.length; index++) {
-      this.fsyncCovers[index] = (this.fsyncCovers[index] as number) - covers;
+    if (this.fsyncHead === this.fsyncTail) assertionFailed("fsync completion without an fsync in flight");
+    const end = this.fsyncEnds[this.fsyncHead++] as number;
+    this.retire(end - this.writesRetired);
+    this.writesRetired = end;
+    if (this.fsyncHead === this.fsyncTail) {
+      this.fsyncHead = 0;
+      this.fsyncTail = 0;
+    } else if (this.fsyncHead >= FSYNC_QUEUE_COMPACT_AT) {
+      this.fsyncEnds.copyWithin(0, this.fsyncHead, this.fsyncTail);
+      this.fsyncTail -= this.fsyncHead;
+      this.fsyncHead = 0;
     }
     this.fsyncsCompleted++;
   }
 
   /** Power loss: pending writes and in-flight fsyncs are gone; the page cache is rebuilt from durable data. */
   crash(): void {
-    this.pending.length = 0;
-    this.fsyncCovers.length = 0;
-    this.current.clear();
-    for (const [file, value] of this.durable) this.current.set(file, Array.isArray(value) ? value.slice() : value);
+    this.pendingValues.fill(undefined, 0, this.pendingCount);
+    this.pendingCount = 0;
+    this.writesRetired = this.writesIssued;
+    this.fsyncHead = 0;
+    this.fsyncTail = 0;
+    for (const record of this.byName.values()) {
+      record.currentKind = record.durableKind;
+      if (record.durableKind === LIST) {
+        // Nothing refers past the durable length any more: the durable list becomes the page cache.
+        const list = record.durableValue as unknown[];
+        list.length = record.durableLength;
+        record.current = list;
+      } else {
+        record.current = record.durableValue;
+      }
+    }
   }
 
-  private apply(target: Map<string, unknown>, operation: DiskOperation): void {
-    switch (operation.kind) {
-      case "set":
-        target.set(operation.file, Array.isArray(operation.value) ? operation.value.slice() : operation.value);
-        return;
-      case "append": {
-        const list = target.get(operation.file);
-        if (Array.isArray(list)) {
-          for (const item of operation.items) list.push(item);
-        } else {
-          target.set(operation.file, operation.items.slice());
-        }
-        return;
-      }
-      case "truncate": {
-        const list = target.get(operation.file);
-        if (Array.isArray(list) && list.length > operation.length) list.length = operation.length;
-        return;
-      }
-      case "remove":
-        target.delete(operation.file);
-        return;
+  private file(name: string): DiskFile {
+    let record = this.byName.get(name);
+    if (record === undefined) {
+      record = new DiskFile(name);
+      this.byName.set(name, record);
     }
+    return record;
+  }
+
+  /** Queues the write that just left `record` in its current state. */
+  private recordWrite(record: DiskFile): void {
+    const slot = this.pendingCount++;
+    this.pendingFiles[slot] = record;
+    this.pendingKinds[slot] = record.currentKind;
+    this.pendingValues[slot] = record.current;
+    this.pendingLengths[slot] = record.currentKind === LIST ? (record.current as unknown[]).length : 0;
+    this.writesIssued++;
+  }
+
+  /** The longest prefix of `list` that the durable state or a pending write of `record` records. */
+  private recordedLength(record: DiskFile, list: readonly unknown[]): number {
+    let length = record.durableKind === LIST && record.durableValue === list ? record.durableLength : 0;
+    for (let slot = 0; slot < this.pendingCount; slot++) {
+      if (this.pendingValues[slot] === list && (this.pendingLengths[slot] as number) > length) length = this.pendingLengths[slot] as number;
+    }
+    return length;
+  }
+
+  /** The `count` oldest pending writes became durable: each file takes the state its last one left. */
+  private retire(count: number): void {
+    assert(count >= 0 && count <= this.pendingCount, "an fsync covers only writes still pending");
+    const files = this.pendingFiles;
+    const kinds = this.pendingKinds;
+    const values = this.pendingValues;
+    const lengths = this.pendingLengths;
+    for (let slot = 0; slot < count; slot++) {
+      const record = files[slot] as DiskFile;
+      record.durableKind = kinds[slot] as FileKind;
+      record.durableValue = values[slot];
+      record.durableLength = lengths[slot] as number;
+    }
+    const left = this.pendingCount - count;
+    // Usually every pending write is covered; otherwise the rest (a few writes) move to the front.
+    if (left > 0 && count > 0) {
+      files.copyWithin(0, count, this.pendingCount);
+      kinds.copyWithin(0, count, this.pendingCount);
+      values.copyWithin(0, count, this.pendingCount);
+      lengths.copyWithin(0, count, this.pendingCount);
+    }
+    // Spare slots keep no value or list alive.
+    values.fill(undefined, left, this.pendingCount);
+    this.pendingCount = left;
   }
 }
