@@ -661,7 +661,7 @@ export class Member implements ActorBehavior {
       this.emit({ type: "raft.truncate", node: this.options.name, batch, lastIndex: first - 1, removed });
     }
     disk.append(WAL_FILE, entries);
-    if (this.context.trace.enabled) this.emit({ type: "raft.append", node: this.options.name, batch, entries: entries.map(sharedEntryRef) });
+    if (this.context.trace.enabled) this.emit({ type: "raft.append", node: this.options.name, batch, entries: sharedEntryRefs(entries) });
   }
 
   private applyEntry(entry: Entry): void {
@@ -837,6 +837,21 @@ function sharedEntryRef(entry: Entry): LogEntryRef {
   sharedRefEntries[slot] = entry;
   sharedRefs[slot] = ref;
   return ref;
+}
+
+/** The members' raft.append events of one entry share its list of references too (never mutated). */
+const sharedRefLists: Array<LogEntryRef[] | undefined> = new Array<LogEntryRef[] | undefined>(SHARED_REFS).fill(undefined);
+
+function sharedEntryRefs(entries: readonly Entry[]): LogEntryRef[] {
+  if (entries.length !== 1) return entries.map(sharedEntryRef);
+  const entry = entries[0] as Entry;
+  const ref = sharedEntryRef(entry);
+  const slot = entry.index & (SHARED_REFS - 1);
+  const cached = sharedRefLists[slot];
+  if (cached !== undefined && cached[0] === ref) return cached;
+  const list = [ref];
+  sharedRefLists[slot] = list;
+  return list;
 }
 
 function proposalKey(message: Message): string {

@@ -202,6 +202,16 @@ export class RaftLog {
     return entries;
   }
 
+  /** takeUnstableEntries into `target` (an empty list the caller recycles); NO_ENTRIES when there are none. */
+  takeUnstableEntriesInto(target: Entry[]): readonly Entry[] {
+    const last = this.lastIndex();
+    if (this.handedOutIndex >= last) return NO_ENTRIES;
+    const entries = this.entries;
+    for (let position = this.handedOutIndex - this.snapshotIndex; position < entries.length; position++) target.push(entries[position] as Entry);
+    this.handedOutIndex = last;
+    return target;
+  }
+
   hasCommittedEntries(): boolean {
     return this.applying < this.committed && !this.hasPendingSnapshot();
   }
@@ -212,6 +222,16 @@ export class RaftLog {
     const entries = this.entries.slice(this.applying + 1 - offset, this.committed + 1 - offset);
     this.applying = this.committed;
     return entries;
+  }
+
+  /** takeCommittedEntries into `target` (an empty list the caller recycles); NO_ENTRIES when there are none. */
+  takeCommittedEntriesInto(target: Entry[]): readonly Entry[] {
+    if (!this.hasCommittedEntries()) return NO_ENTRIES;
+    const offset = this.snapshotIndex + 1;
+    const entries = this.entries;
+    for (let position = this.applying + 1 - offset; position < this.committed + 1 - offset; position++) target.push(entries[position] as Entry);
+    this.applying = this.committed;
+    return target;
   }
 
   takeUnstableSnapshot(): Snapshot | null {

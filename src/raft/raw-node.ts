@@ -71,6 +71,9 @@ export class RawNode {
   private spareReadStates: ReadState[] | null = null;
   private spareEvents: RaftEvent[] | null = null;
   private spareAfterPersist: MutableMessage[] | null = null;
+  /** With `reuse`: the lists of entries to persist and to apply, recycled like the message list. */
+  private spareEntries: Entry[] = [];
+  private spareCommittedEntries: Entry[] = [];
 
   constructor(config: RaftConfig, restart: RestartState = EMPTY_RESTART_STATE) {
     this.raft = new Raft(config, restart);
@@ -245,13 +248,13 @@ export class RawNode {
     const raft = this.raft;
     const log = raft.log;
     const ready = this.recycled;
-    const entries = log.takeUnstableEntries();
+    const entries = log.takeUnstableEntriesInto(this.spareEntries);
     const snapshot = log.takeUnstableSnapshot();
     ready.softState = softState;
     ready.hardState = hardState;
     ready.entries = entries;
     ready.snapshot = snapshot;
-    ready.committedEntries = log.takeCommittedEntries();
+    ready.committedEntries = log.takeCommittedEntriesInto(this.spareCommittedEntries);
     ready.mustSync = termOrVoteChanged || entries.length > 0 || snapshot !== null;
     if (raft.messages.length === 0) {
       ready.messages = NO_MESSAGES;
@@ -297,6 +300,9 @@ export class RawNode {
     recycled.messages = NO_MESSAGES;
     recycled.readStates = NO_READ_STATES;
     recycled.events = NO_EVENTS;
+    // The entry lists are the spare ones (or NO_ENTRIES): emptied here, filled again by the next Ready.
+    if (recycled.entries.length > 0) emptied(recycled.entries as Entry[]);
+    if (recycled.committedEntries.length > 0) emptied(recycled.committedEntries as Entry[]);
     recycled.entries = NO_ENTRY_LIST;
     recycled.committedEntries = NO_ENTRY_LIST;
     recycled.snapshot = null;

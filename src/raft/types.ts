@@ -230,9 +230,9 @@ export interface RaftConfig {
   /**
    * Recycle the Ready object (off by default): `ready()` then returns the same object every time,
    * refilled, so a host must be done with a Ready when it calls `advance` and must not keep it. Its
-   * `messages`, `readStates` and `events` lists are recycled too (emptied by `advance`, refilled by a
-   * later Ready); its entry lists, the messages and states in the lists, its snapshot and its
-   * `hardState` are never recycled.
+   * lists (`entries`, `committedEntries`, `messages`, `readStates`, `events`) are recycled too
+   * (emptied by `advance`, refilled by a later Ready): a host copies what it keeps of them. The
+   * entries, messages and states in the lists, the snapshot and the `hardState` are never recycled.
    */
   readonly reuseReady?: boolean;
   /** The size of an entry for the size limits; by default 1. */

@@ -1,7 +1,7 @@
 /**
  * RaftConfig.reuseReady: the host gets the same Ready object every time, refilled, with exactly
  * what a fresh Ready would hold; a Ready handed out before is emptied once it is advanced, and so
- * are its message, read state and event lists, which later Readies reuse.
+ * are its entry, message, read state and event lists, which later Readies reuse.
  */
 import { describe, expect, it } from "vitest";
 import { RawNode } from "../../src/raft/index.js";
@@ -75,5 +75,44 @@ describe("RawNode with reuseReady", () => {
     expect(describe(third)).toEqual(["MsgApp n2 term 1 commit 1"]);
     expect(third.events).toBe(events);
     expect(third.events.map((event) => event.type)).toContain("commit-advanced");
+  });
+
+  it("recycles the lists of entries to persist and to apply, and hands out the right entries in them", () => {
+    const node = new RawNode({ id: "n1", voters: ["n1"], random: fixedRandom(), reuseReady: true });
+    const drain = (): Array<{ persist: number[]; apply: number[] }> => {
+      const seen: Array<{ persist: number[]; apply: number[] }> = [];
+      while (node.hasReady()) {
+        const ready = node.ready();
+        seen.push({ persist: ready.entries.map((entry) => entry.index), apply: ready.committedEntries.map((entry) => entry.index) });
+        node.advance(ready);
+      }
+      return seen;
+    };
+    node.campaign();
+    expect(drain()).toEqual([
+      { persist: [], apply: [] },
+      { persist: [1], apply: [] },
+      { persist: [], apply: [1] },
+    ]);
+    node.propose("a");
+    node.propose("b");
+    const first = node.ready();
+    const persisted = first.entries;
+    expect(persisted.map((entry) => entry.data)).toEqual(["a", "b"]);
+    node.advance(first);
+    expect(persisted).toEqual([]);
+    const second = node.ready();
+    expect(second.committedEntries.map((entry) => entry.data)).toEqual(["a", "b"]);
+    const applied = second.committedEntries;
+    node.advance(second);
+    expect(applied).toEqual([]);
+    node.propose("c");
+    const third = node.ready();
+    expect(third.entries).toBe(persisted);
+    expect(third.entries.map((entry) => [entry.index, entry.data])).toEqual([[4, "c"]]);
+    node.advance(third);
+    const fourth = node.ready();
+    expect(fourth.committedEntries).toBe(applied);
+    expect(fourth.committedEntries.map((entry) => [entry.index, entry.data])).toEqual([[4, "c"]]);
   });
 });
