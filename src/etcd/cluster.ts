@@ -231,7 +231,16 @@ export function summarizeMessage(message: unknown): MessageSummary {
  * ones that follow: a leader's appends to its followers summarize alike, and so do their answers,
  * though the two interleave.
  */
-const lastRaftSummaries = new Map<string, RaftSummary>();
+const lastRaftSummaries: Array<RaftSummary | undefined> = [undefined, undefined, undefined, undefined, undefined];
+
+/** A slot of `lastRaftSummaries` per frequent message type; the others share the last slot. */
+function summarySlot(type: string): number {
+  if (type === "MsgApp") return 0;
+  if (type === "MsgAppResp") return 1;
+  if (type === "MsgHeartbeat") return 2;
+  if (type === "MsgHeartbeatResp") return 3;
+  return 4;
+}
 
 type RaftSummary = {
   readonly type: string;
@@ -250,7 +259,8 @@ type RaftSummary = {
  * are never mutated), compared with the last one of the same type.
  */
 function raftSummary(type: string, raft: Message): RaftSummary {
-  const last = lastRaftSummaries.get(type);
+  const slot = summarySlot(type);
+  const last = lastRaftSummaries[slot];
   if (
     last !== undefined &&
     last.type === type &&
@@ -265,6 +275,6 @@ function raftSummary(type: string, raft: Message): RaftSummary {
     return last;
   }
   const summary = { type, term: raft.term, logTerm: raft.logTerm, index: raft.index, entries: raft.entries.length, commit: raft.commit, reject: raft.reject, rejectHint: raft.rejectHint };
-  lastRaftSummaries.set(type, summary);
+  lastRaftSummaries[slot] = summary;
   return summary;
 }

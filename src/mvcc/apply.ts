@@ -147,13 +147,15 @@ export function executePut(transaction: StoreTransaction, request: PutRequest): 
  */
 const SHARED_PUT_RESULTS = 256;
 const sharedPutResults: Array<Result<PutResponse> | undefined> = new Array<Result<PutResponse> | undefined>(SHARED_PUT_RESULTS).fill(undefined);
+/** The revision of each slot's result (0: none yet). */
+const sharedPutRevisions = new Float64Array(SHARED_PUT_RESULTS);
 
 function plainPutResult(revision: number): Result<PutResponse> {
   const slot = revision & (SHARED_PUT_RESULTS - 1);
-  const cached = sharedPutResults[slot];
-  if (cached !== undefined && cached.ok && cached.value.header.revision === revision) return cached;
+  if (sharedPutRevisions[slot] === revision) return sharedPutResults[slot] as Result<PutResponse>;
   const result = success<PutResponse>({ header: { revision } });
   sharedPutResults[slot] = result;
+  sharedPutRevisions[slot] = revision;
   return result;
 }
 
