@@ -95,22 +95,21 @@ export class Trace<E extends TypedEvent = TypedEvent> {
   /** True when per-message events (send, deliver, drop) are wanted. */
   messages: boolean;
   /**
-   * The recorded events. A per-message event nobody but the recording wanted is stored as a number
-   * until it is read (see `emitMessage`): its position in the message columns below.
+   * The recorded events. In a bounded recording, a per-message event nobody but the recording
+   * wanted is stored as a number until it is read (see `emitMessage`): its position in the message
+   * columns below.
    */
   private readonly eventList: Array<E | number> = [];
   private readonly timeList: Micros[] = [];
   /** Once a bounded recording is full: the position of its oldest event, overwritten next. */
   private oldest = 0;
-  /** A complete recording's events before this position hold no numbers (see `events`). */
-  private built = 0;
   /** Per-message events, as columns: what happened (MESSAGE_*), from, to, summary, delivery time. */
   private readonly messageWhat: number[] = [];
   private readonly messageFrom: string[] = [];
   private readonly messageTo: string[] = [];
   private readonly messageSummary: MessageSummary[] = [];
   private readonly messageDeliverAt: Micros[] = [];
-  /** Per-message events recorded as columns so far; in a bounded recording the columns are a ring. */
+  /** Per-message events recorded as columns so far (bounded recordings only); the columns are a ring. */
   private messageCount = 0;
   private readonly listeners: Array<TraceListener<E>> = [];
   /** The listeners subscribed with `messages: true`, in subscription order. */
@@ -135,16 +134,8 @@ export class Trace<E extends TypedEvent = TypedEvent> {
    * copy in order.
    */
   get events(): E[] {
-    if (this.retain !== Infinity) return inOrder(this.eventList, this.oldest).map((item) => (typeof item === "number" ? this.messageAt(item) : item));
-    const list = this.eventList;
-    for (let position = this.built; position < list.length; position++) {
-      const item = list[position] as E | number;
-      if (typeof item === "number") list[position] = this.messageAt(item);
-    }
-    this.built = list.length;
-    // Every recorded message is an object now: the columns start again.
-    if (this.messageCount > 0) this.clearMessages();
-    return list as E[];
+    if (this.retain === Infinity) return this.eventList as E[];
+    return inOrder(this.eventList, this.oldest).map((item) => (typeof item === "number" ? this.messageAt(item) : item));
   }
 
   /** The virtual time of each recorded event, parallel to `events`. */
@@ -181,13 +172,15 @@ export class Trace<E extends TypedEvent = TypedEvent> {
    * A per-message event (emitted only when `messages`): `what` (MESSAGE_*) happened to a message
    * from `from` to `to`, summarized as `message`; `deliverAt` is a send's delivery time (0 for the
    * others). Recorded and numbered like any other event, fed to the listeners subscribed with
-   * `messages: true` only. When only the recording wants it, no event object is made: the recording
-   * keeps its fields in columns and builds the event when it is read (a busy run emits millions).
+   * `messages: true` only. When only a bounded recording wants it, no event object is made: the
+   * recording keeps its fields in columns and builds the event when it is read (a long run emits
+   * millions, and keeps only the most recent). A complete recording keeps every event as an object:
+   * it holds them all anyway, and one object costs less than five columns growing.
    */
   emitMessage(time: Micros, what: number, from: string, to: string, message: MessageSummary, deliverAt: Micros): void {
     const index = this.count++;
     const listeners = this.messageListeners;
-    if (listeners.length === 0) {
+    if (listeners.length === 0 && this.retain !== Infinity) {
       if (this.recording) this.record(time, this.recordMessage(what, from, to, message, deliverAt));
       return;
     }
@@ -216,15 +209,6 @@ export class Trace<E extends TypedEvent = TypedEvent> {
     this.messageSummary[slot] = message;
     this.messageDeliverAt[slot] = deliverAt;
     return slot;
-  }
-
-  private clearMessages(): void {
-    this.messageCount = 0;
-    this.messageWhat.length = 0;
-    this.messageFrom.length = 0;
-    this.messageTo.length = 0;
-    this.messageSummary.length = 0;
-    this.messageDeliverAt.length = 0;
   }
 
   private messageAt(slot: number): E {

@@ -126,7 +126,7 @@ describe("listeners", () => {
   });
 });
 
-describe("per-message events kept as columns", () => {
+describe("per-message events kept as columns in a bounded recording", () => {
   /** Emits a mix of events: a note, then per event number k a send, delivery, duplicate or drop (each reason in turn). */
   function emitMix(trace: Trace<TypedEvent>, from: number, to: number): void {
     for (let k = from; k < to; k++) {
