@@ -20,6 +20,7 @@
  */
 import type { ClusterEvent, LogEntryRef, TraceEvent } from "../etcd/events.js";
 import type { Micros } from "../sim/time.js";
+import { withRoom } from "../sim/columns.js";
 
 export interface InvariantViolation {
   readonly kind: string;
@@ -71,28 +72,8 @@ class StringColumn {
   }
 }
 
-/** Int32 columns start at this many slots and double when full. */
+/** Int32 columns start at this many slots (and double when full: withRoom). */
 const INITIAL_CAPACITY = 1024;
-
-/** `column` with room for at least `needed` slots: itself, or a copy twice as long (or more). */
-function grownInt32(column: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
-  if (needed <= column.length) return column;
-  let capacity = Math.max(column.length * 2, INITIAL_CAPACITY);
-  while (capacity < needed) capacity *= 2;
-  const grown = new Int32Array(capacity);
-  grown.set(column);
-  return grown;
-}
-
-/** The same for a Float64 column. */
-function grownFloat64(column: Float64Array<ArrayBuffer>, needed: number): Float64Array<ArrayBuffer> {
-  if (needed <= column.length) return column;
-  let capacity = column.length * 2;
-  while (capacity < needed) capacity *= 2;
-  const grown = new Float64Array(capacity);
-  grown.set(column);
-  return grown;
-}
 
 function assertInt32(value: number, what: string): void {
   if ((value | 0) !== value) throw new Error(`assertion failed: ${what} ${value} exceeds the checker's 32-bit columns`);
@@ -194,7 +175,7 @@ class LogModel {
 
   private push(term: number, id: string): void {
     assertInt32(term, "term");
-    if (this.count === this.terms.length) this.terms = grownInt32(this.terms, this.count + 1);
+    if (this.count === this.terms.length) this.terms = withRoom(this.terms, this.count + 1);
     this.terms[this.count] = term;
     this.ids.set(this.count, id);
     this.count++;
@@ -238,10 +219,8 @@ class LogModel {
   private record(batch: number, keep: number, overwritten: Overwritten | null): void {
     const position = this.undoLength;
     if (position === this.undoBatches.length) {
-      this.undoBatches = grownFloat64(this.undoBatches, position + 1);
-      const keeps = new Int32Array(this.undoBatches.length);
-      keeps.set(this.undoKeeps);
-      this.undoKeeps = keeps;
+      this.undoBatches = withRoom(this.undoBatches, position + 1);
+      this.undoKeeps = withRoom(this.undoKeeps, this.undoBatches.length);
       while (this.undoOverwritten.length < this.undoBatches.length) this.undoOverwritten.push(null);
     }
     this.undoBatches[position] = batch;
@@ -359,8 +338,8 @@ class IndexFacts {
     assertInt32(first, "fact");
     assertInt32(second, "fact");
     if (position >= this.firsts.length) {
-      this.firsts = grownInt32(this.firsts, position + 1);
-      this.seconds = grownInt32(this.seconds, position + 1);
+      this.firsts = withRoom(this.firsts, position + 1);
+      this.seconds = withRoom(this.seconds, position + 1);
     }
     this.ids.set(position, id);
     this.firsts[position] = first;

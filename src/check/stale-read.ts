@@ -18,6 +18,7 @@ import type { HistoryOperation } from "../etcd/history.js";
 import { textFromBytes } from "../mvcc/bytes.js";
 import type { KvRequest, KvResponse } from "../etcd/protocol.js";
 import { formatDuration, type Micros } from "../sim/time.js";
+import { withRoom } from "../sim/columns.js";
 import type { InvariantViolation } from "./raft-invariants.js";
 
 /**
@@ -30,11 +31,7 @@ class Column {
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const values = new Float64Array(this.length * 2);
-      values.set(this.values);
-      this.values = values;
-    }
+    if (this.length === this.values.length) this.values = withRoom(this.values, this.length + 1);
     this.values[this.length++] = value;
   }
 

@@ -29,6 +29,7 @@
  */
 import { assertionFailed, type EtcdError } from "../mvcc/errors.js";
 import type { Micros } from "../sim/time.js";
+import { withRoom } from "../sim/columns.js";
 import type { ByteString } from "../mvcc/bytes.js";
 import type { KeyValue } from "../mvcc/types.js";
 import type { KvRequest, KvResponse, Outcome } from "./protocol.js";
@@ -260,11 +261,11 @@ export class History {
   /** Doubles the typed columns (the others are arrays, grown by push). */
   private grow(): void {
     this.capacity *= 2;
-    this.invokeTimes = grown(this.invokeTimes, new Float64Array(this.capacity));
-    this.returnTimes = grown(this.returnTimes, new Float64Array(this.capacity));
-    this.putRevisions = grown(this.putRevisions, new Float64Array(this.capacity));
-    this.outcomes = grown(this.outcomes, new Uint8Array(this.capacity));
-    this.shapes = grown(this.shapes, new Uint8Array(this.capacity));
+    this.invokeTimes = withRoom(this.invokeTimes, this.capacity);
+    this.returnTimes = withRoom(this.returnTimes, this.capacity);
+    this.putRevisions = withRoom(this.putRevisions, this.capacity);
+    this.outcomes = withRoom(this.outcomes, this.capacity);
+    this.shapes = withRoom(this.shapes, this.capacity);
   }
 }
 
@@ -279,11 +280,6 @@ const OUTCOMES: readonly OperationOutcome[] = ["unknown", "ok", "fail"];
 /** Shape bits: the request is kept as a plain put's key and value; the response as a plain put's revision. */
 const PLAIN_PUT_REQUEST = 1;
 const PLAIN_PUT_RESPONSE = 2;
-
-function grown<T extends Float64Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
 
 /** Exactly `{ kind: "put", request: { key, value } }`, in that key order, with string key and value. */
 function isPlainPutRequest(request: KvRequest): request is { readonly kind: "put"; readonly request: { readonly key: ByteString; readonly value: ByteString } } {

@@ -194,16 +194,11 @@ export class RaftLog {
     return this.handedOutIndex < this.lastIndex();
   }
 
-  takeUnstableEntries(): readonly Entry[] {
-    const last = this.lastIndex();
-    if (this.handedOutIndex >= last) return NO_ENTRIES;
-    const entries = this.entries.slice(this.handedOutIndex - this.snapshotIndex);
-    this.handedOutIndex = last;
-    return entries;
-  }
-
-  /** takeUnstableEntries into `target` (an empty list the caller recycles); NO_ENTRIES when there are none. */
-  takeUnstableEntriesInto(target: Entry[]): readonly Entry[] {
+  /**
+   * The entries not handed out yet, pushed onto `target` (an empty list: a fresh one, or one the
+   * caller recycles), which is returned; NO_ENTRIES when there are none.
+   */
+  takeUnstableEntries(target: Entry[]): readonly Entry[] {
     const last = this.lastIndex();
     if (this.handedOutIndex >= last) return NO_ENTRIES;
     const entries = this.entries;
@@ -216,16 +211,8 @@ export class RaftLog {
     return this.applying < this.committed && !this.hasPendingSnapshot();
   }
 
-  takeCommittedEntries(): readonly Entry[] {
-    if (!this.hasCommittedEntries()) return NO_ENTRIES;
-    const offset = this.snapshotIndex + 1;
-    const entries = this.entries.slice(this.applying + 1 - offset, this.committed + 1 - offset);
-    this.applying = this.committed;
-    return entries;
-  }
-
-  /** takeCommittedEntries into `target` (an empty list the caller recycles); NO_ENTRIES when there are none. */
-  takeCommittedEntriesInto(target: Entry[]): readonly Entry[] {
+  /** The committed entries not handed out yet, pushed onto `target` as `takeUnstableEntries` does. */
+  takeCommittedEntries(target: Entry[]): readonly Entry[] {
     if (!this.hasCommittedEntries()) return NO_ENTRIES;
     const offset = this.snapshotIndex + 1;
     const entries = this.entries;

@@ -222,14 +222,14 @@ export class RawNode {
       this.previousHardState = hardState;
     }
     if (this.reuse) return this.refill(softState, hardState, termOrVoteChanged);
-    const entries = log.takeUnstableEntries();
+    const entries = log.takeUnstableEntries([]);
     const snapshot = log.takeUnstableSnapshot();
     const ready: Ready = {
       softState,
       hardState,
       entries,
       snapshot,
-      committedEntries: log.takeCommittedEntries(),
+      committedEntries: log.takeCommittedEntries([]),
       messages: raft.messages.length === 0 ? NO_MESSAGES : raft.messages,
       readStates: raft.readStates.length === 0 ? NO_READ_STATES : raft.readStates,
       mustSync: termOrVoteChanged || entries.length > 0 || snapshot !== null,
@@ -248,13 +248,13 @@ export class RawNode {
     const raft = this.raft;
     const log = raft.log;
     const ready = this.recycled;
-    const entries = log.takeUnstableEntriesInto(this.spareEntries);
+    const entries = log.takeUnstableEntries(this.spareEntries);
     const snapshot = log.takeUnstableSnapshot();
     ready.softState = softState;
     ready.hardState = hardState;
     ready.entries = entries;
     ready.snapshot = snapshot;
-    ready.committedEntries = log.takeCommittedEntriesInto(this.spareCommittedEntries);
+    ready.committedEntries = log.takeCommittedEntries(this.spareCommittedEntries);
     ready.mustSync = termOrVoteChanged || entries.length > 0 || snapshot !== null;
     if (raft.messages.length === 0) {
       ready.messages = NO_MESSAGES;

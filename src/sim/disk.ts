@@ -76,7 +76,6 @@ export class Disk {
   private nextToken = 1;
   /** Count of fsyncs completed since the disk was made; a figure for metrics. */
   fsyncsCompleted = 0;
-  bytesWritten = 0;
 
   /** Replaces a file's value (a list is copied). */
   set(file: string, value: unknown): void {

@@ -88,20 +88,20 @@ type WriteKind = "put" | "txn" | "leaseGrant" | "other";
 /** The identity of a request without a token (an anonymous header); never mutated. */
 const NO_USER: AuthInfo = { username: "", revision: 0 };
 
-/** The last put result `respond` wrapped, and its wrapping: the members of a cluster share a put's result (apply.ts). */
-let lastPutResult: Result<unknown> | undefined;
-let lastPutOutcome: Outcome<InternalResponse> | undefined;
+/**
+ * The last result `respond` wrapped, and its wrapping: the members of a cluster apply the same
+ * writes, and a result they share (a plain put's, apply.ts) is wrapped once for all of them.
+ */
+let lastResult: Result<unknown> | undefined;
+let lastOutcome: Outcome<InternalResponse> | undefined;
 
 function respond<Type extends InternalRequestType>(type: Type, result: Result<InternalResponses[Type]>): Outcome<InternalResponse> {
   if (!result.ok) return result;
-  if (type === "put") {
-    if (result === lastPutResult) return lastPutOutcome as Outcome<InternalResponse>;
-    const outcome: Outcome<InternalResponse> = { ok: true, value: { type, response: result.value } as InternalResponse };
-    lastPutResult = result;
-    lastPutOutcome = outcome;
-    return outcome;
-  }
-  return { ok: true, value: { type, response: result.value } as InternalResponse };
+  if (result === lastResult) return lastOutcome as Outcome<InternalResponse>;
+  const outcome: Outcome<InternalResponse> = { ok: true, value: { type, response: result.value } as InternalResponse };
+  lastResult = result;
+  lastOutcome = outcome;
+  return outcome;
 }
 
 export class EtcdServerState implements StateMachine {
@@ -215,7 +215,7 @@ export class EtcdServerState implements StateMachine {
   }
 
   private applyKv(request: KvRequest, index: number): Outcome<KvResponse> {
-    if (request.kind === "range") return this.wrapRange(this.applyRange(request.request, { username: "", revision: 0 }));
+    if (request.kind === "range") return this.wrapRange(this.applyRange(request.request, NO_USER));
     const outcome = this.applyInternal(internalRequestFromKv(request, anonymousHeader()), index, 0);
     return outcome.ok ? success(kvResponseFromInternal(outcome.value)) : outcome;
   }
