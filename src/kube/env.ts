@@ -83,13 +83,7 @@ export class KubeEnv {
     const target = this.server(server);
     const actor = kubeClientActor(this.cluster.world, client, target);
     actor.client.server = target;
-    let answer: KubeCallOutcome | undefined;
-    actor.client.call(request, KUBECTL_TIMEOUT_US, (outcome) => {
-      answer = outcome;
-    });
-    this.cluster.world.runFor(KUBECTL_TIMEOUT_US + 1, () => answer !== undefined);
-    if (answer === undefined) throw new Error("assertion failed: a kube client call always ends by its own timeout");
-    return answer;
+    return this.cluster.world.runUntilAnswered<KubeCallOutcome>(KUBECTL_TIMEOUT_US, (done) => actor.client.call(request, KUBECTL_TIMEOUT_US, done));
   }
 
   private spawn(name: string): void {

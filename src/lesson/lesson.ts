@@ -43,10 +43,9 @@
  * `parseLesson` checks the file's own shape (every mistake is one line, `file:line:column: problem`);
  * `walkLesson` (walk.ts) then ties its checkpoints to the steps of the runs it names.
  */
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { parseWith } from "../scenario/scenario.js";
+import { parseWith, readDefinitionFile } from "../scenario/scenario.js";
 import { YamlSource } from "../scenario/source.js";
 import { seedSchema } from "../scenario/scenario.js";
 import { InputError } from "../sim/errors.js";
@@ -165,14 +164,7 @@ const exerciseSchema = z.strictObject({
 
 /** Loads a lesson file; `displayName` is how the file is named in messages. */
 export function loadLessonFile(path: string, displayName = path): Lesson {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `lesson file '${displayName}' not found` : `cannot read lesson file '${displayName}' (${code ?? "error"})`);
-  }
-  return parseLesson(text, displayName);
+  return parseLesson(readDefinitionFile(path, displayName, "lesson"), displayName);
 }
 
 interface Block {

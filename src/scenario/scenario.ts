@@ -69,15 +69,22 @@ const nemesisSchema = z.strictObject({
 
 /** Loads a scenario file; `displayName` is how the file is named in messages (default: `path`). */
 export function loadScenarioFile(path: string, displayName = path): Scenario {
-  let text: string;
+  return parseScenario(readDefinitionFile(path, displayName, "scenario"), displayName);
+}
+
+/**
+ * The text of a scenario or lesson file, or one clear error naming it as `displayName`: not found,
+ * a directory, or unreadable.
+ */
+export function readDefinitionFile(path: string, displayName: string, kind: "scenario" | "lesson"): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const shown = displayName;
-    throw new InputError(code === "ENOENT" ? `scenario file '${shown}' not found` : code === "EISDIR" ? `'${shown}' is a directory, not a scenario file` : `cannot read scenario file '${shown}' (${code ?? "error"})`);
+    if (code === "ENOENT") throw new InputError(`${kind} file '${displayName}' not found`);
+    if (code === "EISDIR") throw new InputError(`'${displayName}' is a directory, not a ${kind} file`);
+    throw new InputError(`cannot read ${kind} file '${displayName}' (${code ?? "error"})`);
   }
-  return parseScenario(text, displayName);
 }
 
 export function parseScenario(text: string, fileName: string): Scenario {

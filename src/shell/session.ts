@@ -275,14 +275,7 @@ export class ShellSession {
 
   /** Sends one KV request through c1 and runs the world until its answer (or the client's timeout). */
   private callKv(endpoint: string, request: KvRequest, timeoutUs: Micros): CallOutcome {
-    let answer: CallOutcome | undefined;
-    this.cluster.client(CLIENT).call(endpoint, request, timeoutUs, (outcome) => {
-      answer = outcome;
-    });
-    // The client's own timer fires at the timeout, so the answer comes within it.
-    this.world.runFor(timeoutUs + 1, () => answer !== undefined);
-    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
-    return answer;
+    return this.world.runUntilAnswered(timeoutUs, (done) => this.cluster.client(CLIENT).call(endpoint, request, timeoutUs, done));
   }
 
   /**
@@ -351,13 +344,7 @@ export class ShellSession {
 
   /** Sends one server request through c1 and runs the world until its answer (or the client's timeout). */
   private callServer(endpoint: string, request: ServerRequest, timeoutUs: Micros): ServerCallOutcome {
-    let answer: ServerCallOutcome | undefined;
-    this.cluster.client(CLIENT).callServer(endpoint, request, timeoutUs, (outcome) => {
-      answer = outcome;
-    });
-    this.world.runFor(timeoutUs + 1, () => answer !== undefined);
-    if (answer === undefined) throw new Error("assertion failed: the client neither got an answer nor timed out");
-    return answer;
+    return this.world.runUntilAnswered(timeoutUs, (done) => this.cluster.client(CLIENT).callServer(endpoint, request, timeoutUs, done));
   }
 
   private header(name: string): ClusterHeader {

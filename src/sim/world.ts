@@ -287,6 +287,20 @@ export class World {
     return this.runUntil(this.now + duration, stop);
   }
 
+  /**
+   * Starts a call that answers through `done` and runs until it has: a call bounded by its own
+   * timer, which answers by `timeoutUs` at the latest (a call that does not is a bug).
+   */
+  runUntilAnswered<Answer>(timeoutUs: Micros, start: (done: (answer: Answer) => void) => void): Answer {
+    let answer: Answer | undefined;
+    start((outcome) => {
+      answer = outcome;
+    });
+    this.runFor(timeoutUs + 1, () => answer !== undefined);
+    if (answer === undefined) assertionFailed(`a call bounded by a ${timeoutUs} µs timeout gave no answer`);
+    return answer;
+  }
+
   get pendingEvents(): number {
     return this.queue.size;
   }

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCENARIOS_DIR } from "../../src/cli/paths.js";
-import { parseLesson } from "../../src/lesson/lesson.js";
+import { loadLessonFile, parseLesson } from "../../src/lesson/lesson.js";
 import { lessonScenarios, walkLesson } from "../../src/lesson/walk.js";
 import { loadScenarioFile, runScenario } from "../../src/scenario/index.js";
 import { parseTrace } from "../../src/sim/trace.js";
@@ -104,5 +104,13 @@ describe("walkLesson", () => {
     const parsed = parseLesson(lesson([...FRONT, ...wrong, ...EXERCISE]), "lessons/x.md");
     const [pause] = walkLesson(parsed, lessonScenarios(parsed, SCENARIOS_DIR)).pauses;
     expect({ shown: pause?.shown, agrees: pause?.agrees }).toEqual({ shown: "n1", agrees: false });
+  });
+});
+
+describe("loadLessonFile", () => {
+  it("names a missing file or a directory in one line, as the scenario loader does", () => {
+    expect(() => loadLessonFile(join(SCENARIOS_DIR, "no-such-lesson.md"), "lessons/no-such-lesson.md")).toThrow("lesson file 'lessons/no-such-lesson.md' not found");
+    expect(() => loadLessonFile(SCENARIOS_DIR, "lessons")).toThrow("'lessons' is a directory, not a lesson file");
+    expect(() => loadScenarioFile(SCENARIOS_DIR, "scenarios")).toThrow("'scenarios' is a directory, not a scenario file");
   });
 });

@@ -257,3 +257,21 @@ describe("World: disks, crashes, pauses and clocks", () => {
     expect(trace.events.filter((event) => event.type === "fault").map((event) => event.text)).toEqual(["crash n3", "restart n3"]);
   });
 });
+
+describe("World: running until a call answers", () => {
+  it("runs until the answer and stops there, leaving later events queued", () => {
+    const world = new World({ seed: 1 });
+    const ran: number[] = [];
+    world.schedule(4_000, () => ran.push(world.now));
+    const answer = world.runUntilAnswered<string>(10_000, (done) => world.schedule(3_000, () => done("pong")));
+    expect([answer, world.now, ran, world.pendingEvents]).toEqual(["pong", 3_000, [], 1]);
+  });
+
+  it("refuses, as a bug, a call that does not answer within its timeout", () => {
+    const world = new World({ seed: 1 });
+    expect(() => world.runUntilAnswered<string>(1_000, (done) => world.schedule(5_000, () => done("late")))).toThrow(
+      "assertion failed: a call bounded by a 1000 µs timeout gave no answer",
+    );
+    expect(world.now).toBe(1_001);
+  });
+});
